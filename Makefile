@@ -1,0 +1,148 @@
+# kqlc - compiles Elastic detection rules written in KQL into detectors.
+#
+#   make          build bin/kqlc and the runtime library
+#   make demo     run the port-26 detector over a sample of our own
+#   make test     build and run every test; ends with 'N passed, N failed'
+#
+# Every target first makes sure the Debian packages are installed
+# (scripts/install-deps.sh, through sudo when not root).
+
+# ---------------------------------------------------------------- settings
+
+CC       ?= cc
+CXX      ?= c++
+FLEX     ?= flex
+BISON    ?= bison
+VERSION  := 0.1.0
+
+BUILD    := build
+BIN      := bin
+
+CSTD     := -std=c11
+CPPFLAGS := -D_POSIX_C_SOURCE=200809L -DKQLC_VERSION='"$(VERSION)"' \
+            -Icompiler -Iruntime -I$(BUILD)/compiler
+OPT      := -O2 -g
+
+WARN     := -Wall
+WARN     += -Wextra
+WARN     += -Wpedantic
+# a shadowed name is a bug waiting to happen
+WARN     += -Wshadow
+# every exported function has a prototype in its header
+WARN     += -Wmissing-prototypes
+# formats are checked, and non-literal formats refused
+WARN     += -Wformat=2
+# mixing signed and unsigned in comparisons hides overflow bugs
+WARN     += -Wsign-compare
+WARN     += -Werror
+
+CFLAGS   ?= $(OPT)
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS)
+CXXFLAGS ?= -O2 -g
+ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror $(CXXFLAGS) \
+               $(shell pkg-config --cflags tomlplusplus 2>/dev/null)
+
+LIBS     := $(shell pkg-config --libs jansson tomlplusplus 2>/dev/null) \
+            -ltcc -ldl -lm -lstdc++
+
+# Rules shipped with the project; generated/ holds the C emitted for each.
+RULES    := $(wildcard rules/*.toml)
+GENERATED := $(patsubst rules/%.toml,generated/%.c,$(RULES))
+
+# ------------------------------------------------------------------ sources
+
+COMPILER_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+COMPILER_CXX := $(wildcard compiler/*.cc)
+RUNTIME_SRC  := $(filter-out runtime/krt_entry.c,$(wildcard runtime/*.c))
+
+COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) \
+                $(COMPILER_CXX:%.cc=$(BUILD)/%.o) \
+                $(BUILD)/compiler/lexer.o $(BUILD)/compiler/parser.o
+RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
+ENTRY_OBJ    := $(BUILD)/runtime/krt_entry.o
+
+LIBKQLC      := $(BUILD)/libkqlc.a
+LIBKRT       := $(BUILD)/libkrt.a
+KQLC         := $(BIN)/kqlc
+
+# -------------------------------------------------------------- top targets
+
+.PHONY: all deps demo test clean regen-generated
+all: deps $(KQLC) $(LIBKRT)
+
+deps:
+	@./scripts/install-deps.sh
+
+# ------------------------------------------------------------------ front end
+
+$(BUILD)/compiler/lexer.c $(BUILD)/compiler/lexer.h: compiler/lexer.l | deps
+	@mkdir -p $(dir $@)
+	$(FLEX) --header-file=$(BUILD)/compiler/lexer.h \
+	    -o $(BUILD)/compiler/lexer.c $<
+
+$(BUILD)/compiler/parser.c $(BUILD)/compiler/parser.h: compiler/parser.y | deps
+	@mkdir -p $(dir $@)
+	$(BISON) -Wall -Werror --header=$(BUILD)/compiler/parser.h \
+	    -o $(BUILD)/compiler/parser.c $<
+
+# flex's and bison's output is compiled with our flags too.
+$(BUILD)/compiler/lexer.o: $(BUILD)/compiler/lexer.c $(BUILD)/compiler/parser.h
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/compiler/parser.o: $(BUILD)/compiler/parser.c $(BUILD)/compiler/lexer.h
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# ---------------------------------------------------------------- objects
+
+$(BUILD)/%.o: %.c | deps $(BUILD)/compiler/parser.h $(BUILD)/compiler/lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.cc | deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- libraries
+
+$(LIBKQLC): $(COMPILER_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# The entry point (main) is a member of its own: hosts such as kqlc that
+# link the runtime for the JIT never pull it in.
+$(LIBKRT): $(RUNTIME_OBJ) $(ENTRY_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(KQLC): $(BUILD)/compiler/main.o $(LIBKQLC) $(LIBKRT)
+	@mkdir -p $(BIN)
+	$(CC) $(ALL_CFLAGS) -o $@ $(BUILD)/compiler/main.o $(LIBKQLC) \
+	    $(LIBKRT) $(LIBS)
+
+# --------------------------------------------------------------- generated
+
+# Rewrite generated/ from rules/ (review the diff before committing).
+regen-generated: all
+	@for r in $(RULES); do \
+	    out=generated/$$(basename $$r .toml).c; \
+	    $(KQLC) emit $$r -o $$out || exit 1; \
+	    echo "wrote $$out"; \
+	done
+
+# -------------------------------------------------------------------- demo
+
+demo: all
+	@./scripts/demo.sh
+
+# -------------------------------------------------------------------- tests
+
+include tests/tests.mk
+
+test: all tests-build
+	@./tests/run.sh
+
+# ------------------------------------------------------------------- clean
+
+clean:
+	rm -rf $(BUILD) $(BIN)

@@ -1,0 +1,203 @@
+/*
+ * cmd_build.c - 'kqlc emit' and 'kqlc build': rules to C, rules to a
+ * detector executable.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "driver.h"
+#include "emit.h"
+
+struct options {
+    struct driver_input in;
+    const char *out;
+    bool dump_ir;
+    bool verbose;
+    bool werror;
+};
+
+static const char emit_usage[] =
+    "usage: kqlc emit [options] RULEFILE... [-o FILE.c]\n"
+    "       kqlc emit [options] --query 'KQL' [-o FILE.c]\n"
+    "\n"
+    "Write the C that kqlc generates for the rules (or the query).\n"
+    "\n"
+    "  -o FILE        write to FILE instead of standard output\n"
+    "  --query KQL    compile one query instead of rule files\n"
+    "  --dump-ir      print the typed IR instead of C\n"
+    "  -Werror        treat warnings as errors\n";
+
+static const char build_usage[] =
+    "usage: kqlc build [options] RULEFILE... -o DETECTOR\n"
+    "       kqlc build [options] --query 'KQL' -o DETECTOR\n"
+    "\n"
+    "Compile the rules (or the query) into a standalone detector program\n"
+    "that reads NDJSON events; run 'DETECTOR --help' for its options.\n"
+    "\n"
+    "  -o PATH        the executable to write (required)\n"
+    "  --query KQL    compile one query instead of rule files\n"
+    "  -v             show the C compiler's command line\n"
+    "  -Werror        treat warnings as errors\n";
+
+/* Parse the options; returns -1 to go on, else an exit status. */
+static int
+parse_options(int argc, char **argv, const char *usage, struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->in.files = calloc((size_t)argc, sizeof(char *));
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool has_next = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return KQLC_OK;
+        } else if (!strcmp(a, "-o") && has_next) {
+            o->out = argv[++i];
+        } else if (!strcmp(a, "--query") && has_next) {
+            o->in.query = argv[++i];
+        } else if (!strcmp(a, "--dump-ir")) {
+            o->dump_ir = true;
+        } else if (!strcmp(a, "-v")) {
+            o->verbose = true;
+        } else if (!strcmp(a, "-Werror")) {
+            o->werror = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "kqlc: error: unknown or incomplete option "
+                    "'%s'\n%s", a, usage);
+            return KQLC_USAGE;
+        } else {
+            o->in.files[o->in.nfiles++] = argv[i];
+        }
+    }
+    if ((o->in.nfiles == 0) == (o->in.query == NULL)) {
+        fprintf(stderr, "kqlc: error: give rule files or --query, not "
+                "both or neither\n%s", usage);
+        return KQLC_USAGE;
+    }
+    return -1;
+}
+
+/* Compile the input into 'p', reporting on stderr. */
+static int
+compile(struct arena *a, const struct options *o, struct ir_program *p)
+{
+    struct diag d;
+    diag_init(&d, stderr);
+    d.werror = o->werror;
+    return driver_compile(a, &d, &o->in, p);
+}
+
+static int
+write_c(const struct ir_program *p, const struct options *o)
+{
+    FILE *out = o->out ? fopen(o->out, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "kqlc: error: cannot write '%s': %s\n", o->out,
+                strerror(errno));
+        return KQLC_USAGE;
+    }
+    if (o->dump_ir)
+        ir_dump(out, p);
+    bool ok = o->dump_ir || emit_c(out, p);
+    ok &= fflush(out) == 0 && !ferror(out);
+    if (out != stdout)
+        ok &= fclose(out) == 0;
+    if (!ok) {
+        fprintf(stderr, "kqlc: error: cannot write '%s': %s\n",
+                o->out ? o->out : "standard output", strerror(errno));
+        return KQLC_USAGE;
+    }
+    return KQLC_OK;
+}
+
+int
+cmd_emit(int argc, char **argv)
+{
+    struct options o;
+    int status = parse_options(argc, argv, emit_usage, &o);
+    if (status >= 0)
+        goto out_options;
+    struct arena a;
+    arena_init(&a);
+    struct ir_program p;
+    status = compile(&a, &o, &p);
+    if (status == KQLC_OK)
+        status = write_c(&p, &o);
+    arena_free(&a);
+out_options:
+    free(o.in.files);
+    return status;
+}
+
+/*
+ * Write the C into a fresh private directory as 'detector.c'; 'dir' and
+ * 'path' receive the names (so no part of a rule reaches a file name).
+ */
+#define TEMP_DIR_MAX 1024
+
+static int
+write_temp_c(const struct ir_program *p, char dir[TEMP_DIR_MAX],
+             char path[TEMP_DIR_MAX + 16])
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, TEMP_DIR_MAX, "%s/kqlc-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "kqlc: error: cannot create a temporary directory "
+                "'%s': %s\n", dir, strerror(errno));
+        return KQLC_USAGE;
+    }
+    snprintf(path, TEMP_DIR_MAX + 16, "%s/detector.c", dir);
+    FILE *f = fopen(path, "w");
+    bool ok = f && emit_c(f, p);
+    if (f)
+        ok &= fclose(f) == 0;
+    if (!ok) {
+        fprintf(stderr, "kqlc: error: cannot write '%s': %s\n", path,
+                strerror(errno));
+        unlink(path);
+        rmdir(dir);
+        return KQLC_USAGE;
+    }
+    return KQLC_OK;
+}
+
+int
+cmd_build(int argc, char **argv)
+{
+    struct options o;
+    int status = parse_options(argc, argv, build_usage, &o);
+    if (status >= 0)
+        goto out_options;
+    if (!o.out) {
+        fprintf(stderr, "kqlc: error: build needs '-o PATH'\n%s",
+                build_usage);
+        status = KQLC_USAGE;
+        goto out_options;
+    }
+    struct arena a;
+    arena_init(&a);
+    struct ir_program p;
+    char dir[TEMP_DIR_MAX], c_path[TEMP_DIR_MAX + 16];
+    status = compile(&a, &o, &p);
+    if (status == KQLC_OK)
+        status = write_temp_c(&p, dir, c_path);
+    if (status == KQLC_OK) {
+        struct diag d;
+        diag_init(&d, stderr);
+        status = driver_cc(&d, c_path, o.out, o.verbose);
+        /* On an internal error the C stays for the bug report. */
+        if (status != KQLC_INTERNAL) {
+            unlink(c_path);
+            rmdir(dir);
+        }
+    }
+    arena_free(&a);
+out_options:
+    free(o.in.files);
+    return status;
+}

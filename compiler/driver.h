@@ -1,0 +1,50 @@
+/*
+ * driver.h - from rule files or a query to a typed program, and from a
+ * program to C or to a detector executable.
+ */
+#ifndef KQLC_DRIVER_H
+#define KQLC_DRIVER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "ir.h"
+
+/* Exit statuses of the kqlc command. */
+enum {
+    KQLC_OK = 0,
+    KQLC_REJECTED = 1,   /* a rule has an error */
+    KQLC_USAGE = 2,      /* usage or I/O error */
+    KQLC_INTERNAL = 3    /* our bug: cc or libtcc rejected our C */
+};
+
+/* What to compile: rule files, or one query given on the command line. */
+struct driver_input {
+    char **files;
+    int nfiles;
+    const char *query;    /* --query, or NULL */
+};
+
+/*
+ * Load, parse and type every rule of 'in' into 'p' (initialised here).
+ * All diagnostics go to 'd'; every rule is processed even after an error.
+ * Returns KQLC_OK, KQLC_REJECTED or KQLC_USAGE (a file could not be read).
+ */
+int driver_compile(struct arena *a, struct diag *d,
+                   const struct driver_input *in, struct ir_program *p);
+
+/*
+ * Compile the C file at 'c_path' with the system compiler (cc, or
+ * $KQLC_CC) against the runtime into the executable 'out_path'.
+ * Returns KQLC_OK, KQLC_USAGE (runtime not found, cannot run cc) or
+ * KQLC_INTERNAL (cc rejected the C: our bug), with a message on 'd'.
+ */
+int driver_cc(struct diag *d, const char *c_path, const char *out_path,
+              bool verbose);
+
+/* The directory holding runtime/krt.h and build/libkrt.a, or NULL. */
+const char *driver_home(void);
+
+#endif

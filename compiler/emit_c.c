@@ -1,0 +1,533 @@
+/*
+ * emit_c.c - writing the IR as readable C.
+ *
+ * Rule text never reaches the C unescaped: string literals hold only
+ * letters, digits and three-digit octal escapes, and the KQL shown in
+ * comments has every sequence that could end a comment or splice a line
+ * ('*' '/', '/' '*', '??', control characters, a backslash at a line's
+ * end) broken apart.
+ */
+#include "emit.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ecs.h"
+
+#define LINE_MAX_COLS 96
+
+struct emitter {
+    FILE *out;
+    const struct ir_program *p;
+    const struct ir_rule *rule;
+    const char *fn;        /* the rule function's name */
+    unsigned next_id;      /* numbers constants and helper functions */
+    char **field_names;    /* enum constant of each field */
+};
+
+/* ------------------------------------------------------------ text */
+
+static bool
+is_plain(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9');
+}
+
+/* A C string literal of 'len' bytes; long ones continue on new lines
+ * indented by 'indent'. */
+static void
+emit_string(struct emitter *e, const char *s, size_t len, int indent)
+{
+    int col = 0;
+    fputc('"', e->out);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (col >= 64) {
+            fprintf(e->out, "\"\n%*s\"", indent, "");
+            col = 0;
+        }
+        if (is_plain(c)) {
+            fputc(c, e->out);
+            col++;
+        } else {
+            fprintf(e->out, "\\%03o", c);
+            col += 4;
+        }
+    }
+    fputc('"', e->out);
+}
+
+/*
+ * Copy KQL text for a comment into 'buf': white-space runs become one
+ * space, and nothing that could end the comment or splice a line
+ * survives.  Returns the length written.
+ */
+static size_t
+comment_text(const char *s, size_t len, char *buf, size_t size)
+{
+    size_t o = 0;
+    bool space = false;
+    for (size_t i = 0; i < len && o + 4 < size; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = o > 0;
+            continue;
+        }
+        if (space)
+            buf[o++] = ' ';
+        space = false;
+        if (c < 0x20 || c == 0x7f) {
+            buf[o++] = '?';
+        } else if (c == '*' && i + 1 < len && s[i + 1] == '/') {
+            buf[o++] = '*';
+            buf[o++] = ' ';
+        } else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+            buf[o++] = '/';
+            buf[o++] = ' ';
+        } else if (c == '?' && i + 1 < len && s[i + 1] == '?') {
+            buf[o++] = '?';
+            buf[o++] = ' ';
+        } else {
+            buf[o++] = (char)c;
+        }
+    }
+    buf[o] = '\0';
+    return o;
+}
+
+/* Print 'text' as a comment at 'indent', wrapped at word boundaries. */
+static void
+emit_comment(struct emitter *e, int indent, const char *text)
+{
+    size_t len = strlen(text);
+    size_t width = (size_t)(LINE_MAX_COLS - indent - 6);
+    if (len <= width) {
+        fprintf(e->out, "%*s/* %s */\n", indent, "", text);
+        return;
+    }
+    fprintf(e->out, "%*s/*\n", indent, "");
+    while (len > 0) {
+        size_t take = len <= width ? len : width;
+        if (take < len) {
+            size_t sp = take;
+            while (sp > width / 2 && text[sp] != ' ')
+                sp--;
+            if (text[sp] == ' ')
+                take = sp;
+        }
+        /* A line never ends in a backslash: it would splice the next. */
+        fprintf(e->out, "%*s * %.*s%s\n", indent, "", (int)take, text,
+                text[take - 1] == '\\' ? " " : "");
+        text += take;
+        len -= take;
+        while (len > 0 && *text == ' ') {
+            text++;
+            len--;
+        }
+    }
+    fprintf(e->out, "%*s */\n", indent, "");
+}
+
+/* The KQL a node implements, as a comment. */
+static void
+emit_kql_comment(struct emitter *e, int indent, const struct ir_node *n)
+{
+    const struct ir_rule *r = e->rule;
+    size_t start = n->span.start, end = n->span.end;
+    if (end > r->query_len)
+        end = r->query_len;
+    if (start >= end)
+        return;
+    char buf[4096];
+    size_t len = comment_text(r->query + start, end - start, buf,
+                              sizeof buf - 8);
+    if (len >= sizeof buf - 16)
+        strcpy(buf + len, " ...");
+    emit_comment(e, indent, buf);
+}
+
+/* ------------------------------------------------------------ names */
+
+/* An identifier from 'prefix' and 'text': letters and digits kept, the
+ * rest '_', at most 48 characters. */
+static char *
+identifier(struct arena *a, const char *prefix, const char *text,
+           bool upper)
+{
+    size_t n = strlen(text), p = strlen(prefix);
+    if (n > 48)
+        n = 48;
+    char *id = arena_alloc(a, p + n + 1);
+    memcpy(id, prefix, p);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        id[p + i] = is_plain(c) && c < 0x80
+            ? (char)(upper ? toupper(c) : tolower(c)) : '_';
+    }
+    return id;
+}
+
+/* Give each field an enum constant, unique even when names collide. */
+static void
+name_fields(struct arena *a, struct emitter *e)
+{
+    size_t n = e->p->fields.n;
+    e->field_names = arena_alloc(a, (n ? n : 1) * sizeof(char *));
+    for (size_t i = 0; i < n; i++) {
+        const struct ir_field *f = e->p->fields.items[i];
+        char *id = identifier(a, "F_", f->path, true);
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(e->field_names[j], id)) {
+                id = arena_printf(a, "%s_%zu", id, i);
+                break;
+            }
+        }
+        e->field_names[i] = id;
+    }
+}
+
+/* ------------------------------------------------------------ tables */
+
+static void
+emit_str_table(struct emitter *e, const char *name,
+               const struct krt_str *s, size_t n)
+{
+    char buf[256];
+    fprintf(e->out, "static const struct krt_str %s[] = {\n", name);
+    for (size_t i = 0; i < n; i++) {
+        comment_text(s[i].bytes, s[i].len, buf, sizeof buf - 8);
+        if (s[i].len > 64)
+            strcpy(buf + 60, " ...");
+        emit_comment(e, 4, buf[0] ? buf : "(empty)");
+        fprintf(e->out, "    { %u, ", s[i].len);
+        emit_string(e, s[i].bytes, s[i].len, 10);
+        fputs(" },\n", e->out);
+    }
+    fputs("};\n\n", e->out);
+}
+
+static void
+emit_ip_table(struct emitter *e, const char *name,
+              const struct krt_ip_range *r, size_t n)
+{
+    char a[64], b[64], note[160];
+    fprintf(e->out, "static const struct krt_ip_range %s[] = {\n", name);
+    for (size_t i = 0; i < n; i++) {
+        ir_format_ip(&r[i].first, a, sizeof a);
+        ir_format_ip(&r[i].last, b, sizeof b);
+        snprintf(note, sizeof note, "%s - %s", a, b);
+        emit_comment(e, 4, note);
+        fprintf(e->out, "    { { 0x%016llxULL, 0x%016llxULL },\n"
+                "      { 0x%016llxULL, 0x%016llxULL } },\n",
+                r[i].first.hi, r[i].first.lo, r[i].last.hi, r[i].last.lo);
+    }
+    fputs("};\n\n", e->out);
+}
+
+static void
+emit_i64_bound(FILE *out, krt_i64 v)
+{
+    if (v == INT64_MIN)
+        fputs("-0x7fffffffffffffffLL - 1", out);
+    else
+        fprintf(out, "%lldLL", v);
+}
+
+static void
+emit_i64_table(struct emitter *e, const char *name,
+               const struct krt_i64_range *r, size_t n)
+{
+    fprintf(e->out, "static const struct krt_i64_range %s[] = {\n", name);
+    for (size_t i = 0; i < n; i++) {
+        fputs("    { ", e->out);
+        emit_i64_bound(e->out, r[i].first);
+        fputs(", ", e->out);
+        emit_i64_bound(e->out, r[i].last);
+        fputs(" },\n", e->out);
+    }
+    fputs("};\n\n", e->out);
+}
+
+/* ------------------------------------------------------------ code */
+
+/*
+ * What a node evaluates to, as a C expression, kept per node while the
+ * rule is emitted: leaves name their table, composites their function.
+ */
+struct expr {
+    const struct ir_node *n;
+    char *text;
+};
+
+struct exprs {
+    struct expr *items;
+    size_t n, cap;
+    struct arena *a;
+};
+
+static const char *
+expr_of(const struct exprs *x, const struct ir_node *n)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        if (x->items[i].n == n)
+            return x->items[i].text;
+    }
+    return NULL;
+}
+
+static void
+expr_set(struct exprs *x, const struct ir_node *n, char *text)
+{
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 16;
+        struct expr *items = arena_alloc(x->a, cap * sizeof *items);
+        if (x->n)
+            memcpy(items, x->items, x->n * sizeof *items);
+        x->items = items;
+        x->cap = cap;
+    }
+    x->items[x->n].n = n;
+    x->items[x->n].text = text;
+    x->n++;
+}
+
+static char *
+leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
+{
+    const char *f = e->field_names[n->field];
+    char *name;
+    switch (n->op) {
+    case IR_TRUE:
+        return "true";
+    case IR_FALSE:
+        return "false";
+    case IR_EXISTS:
+        return arena_printf(a, "krt_exists(ev, %s)", f);
+    case IR_BOOL_IS:
+        return arena_printf(a, "krt_any_bool_is(ev, %s, %s)", f,
+                            n->u.b ? "true" : "false");
+    case IR_KW_IN:
+    case IR_KW_WILD:
+        name = arena_printf(a, "%s_%s%u", e->fn,
+                            n->op == IR_KW_IN ? "set" : "pattern",
+                            e->next_id++);
+        emit_str_table(e, name, n->u.strs.items, n->u.strs.n);
+        return arena_printf(a, "%s(ev, %s, %s, %zu)",
+                            n->op == IR_KW_IN ? "krt_any_kw_in"
+                                              : "krt_any_kw_wild",
+                            f, name, n->u.strs.n);
+    case IR_LONG_IN:
+        name = arena_printf(a, "%s_ints%u", e->fn, e->next_id++);
+        emit_i64_table(e, name, n->u.i64.items, n->u.i64.n);
+        return arena_printf(a, "krt_any_long_in(ev, %s, %s, %zu)", f, name,
+                            n->u.i64.n);
+    case IR_IP_IN:
+        name = arena_printf(a, "%s_ips%u", e->fn, e->next_id++);
+        emit_ip_table(e, name, n->u.ip.items, n->u.ip.n);
+        return arena_printf(a, "krt_any_ip_in(ev, %s, %s, %zu)", f, name,
+                            n->u.ip.n);
+    default:
+        return NULL;
+    }
+}
+
+static void emit_node(struct emitter *e, struct exprs *x,
+                      const struct ir_node *n, const char *fn_name);
+
+/* A function for an 'and' or 'or': one test a step, early return. */
+static void
+emit_list_fn(struct emitter *e, struct exprs *x, const struct ir_node *n,
+             const char *name)
+{
+    bool is_and = n->op == IR_AND;
+    for (size_t i = 0; i < n->u.list.n; i++)
+        emit_node(e, x, n->u.list.items[i], NULL);
+    fprintf(e->out, "static bool\n%s(struct krt_event *ev)\n{\n", name);
+    for (size_t i = 0; i < n->u.list.n; i++) {
+        const struct ir_node *k = n->u.list.items[i];
+        emit_kql_comment(e, 4, k);
+        fprintf(e->out, "    if (%s%s)\n        return %s;\n",
+                is_and ? "!" : "", expr_of(x, k), is_and ? "false" : "true");
+    }
+    fprintf(e->out, "    return %s;\n}\n\n", is_and ? "true" : "false");
+}
+
+/*
+ * Emit what node 'n' needs before it can be used (tables, helper
+ * functions) and record its expression.  'fn_name', when given, is the
+ * name the node's own function must have (the rule's entry point).
+ */
+static void
+emit_node(struct emitter *e, struct exprs *x, const struct ir_node *n,
+          const char *fn_name)
+{
+    struct arena *a = x->a;
+    if (n->op == IR_AND || n->op == IR_OR) {
+        char *name = fn_name ? (char *)fn_name
+                   : arena_printf(a, "%s_%u", e->fn, e->next_id++);
+        emit_list_fn(e, x, n, name);
+        expr_set(x, n, arena_printf(a, "%s(ev)", name));
+    } else if (n->op == IR_NOT) {
+        emit_node(e, x, n->u.child, NULL);
+        expr_set(x, n, arena_printf(a, "!%s", expr_of(x, n->u.child)));
+    } else {
+        expr_set(x, n, leaf_expr(e, a, n));
+    }
+    if (fn_name && n->op != IR_AND && n->op != IR_OR) {
+        fprintf(e->out, "static bool\n%s(struct krt_event *ev)\n{\n",
+                fn_name);
+        emit_kql_comment(e, 4, n);
+        fprintf(e->out, "    %sreturn %s;\n}\n\n",
+                n->op == IR_TRUE || n->op == IR_FALSE ? "(void)ev;\n    "
+                                                      : "",
+                expr_of(x, n));
+    }
+}
+
+/* ------------------------------------------------------------ program */
+
+static const char *const type_enum_name[KRT_NTYPES] = {
+    [KRT_KEYWORD] = "KRT_KEYWORD",
+    [KRT_CONSTANT_KEYWORD] = "KRT_CONSTANT_KEYWORD",
+    [KRT_WILDCARD] = "KRT_WILDCARD",
+    [KRT_LONG] = "KRT_LONG",
+    [KRT_INTEGER] = "KRT_INTEGER",
+    [KRT_SHORT] = "KRT_SHORT",
+    [KRT_BYTE] = "KRT_BYTE",
+    [KRT_DOUBLE] = "KRT_DOUBLE",
+    [KRT_FLOAT] = "KRT_FLOAT",
+    [KRT_HALF_FLOAT] = "KRT_HALF_FLOAT",
+    [KRT_SCALED_FLOAT] = "KRT_SCALED_FLOAT",
+    [KRT_UNSIGNED_LONG] = "KRT_UNSIGNED_LONG",
+    [KRT_IP] = "KRT_IP",
+    [KRT_BOOLEAN] = "KRT_BOOLEAN",
+    [KRT_DATE] = "KRT_DATE",
+    [KRT_TEXT] = "KRT_TEXT",
+    [KRT_MATCH_ONLY_TEXT] = "KRT_MATCH_ONLY_TEXT",
+    [KRT_OBJECT] = "KRT_OBJECT",
+    [KRT_NESTED] = "KRT_NESTED",
+    [KRT_FLATTENED] = "KRT_FLATTENED",
+    [KRT_GEO_POINT] = "KRT_GEO_POINT",
+    [KRT_OTHER] = "KRT_OTHER",
+};
+
+static void
+emit_fields(struct emitter *e)
+{
+    const struct ir_program *p = e->p;
+    if (p->fields.n == 0)
+        return;
+    fputs("/* The fields the rules read: the runtime extracts these. */\n"
+          "enum {\n", e->out);
+    for (size_t i = 0; i < p->fields.n; i++)
+        fprintf(e->out, "    %s,\n", e->field_names[i]);
+    fputs("};\n\nstatic const struct krt_field fields[] = {\n", e->out);
+    for (size_t i = 0; i < p->fields.n; i++) {
+        const struct ir_field *f = p->fields.items[i];
+        char note[300];
+        comment_text(f->path, strlen(f->path), note, 200);
+        size_t o = strlen(note);
+        snprintf(note + o, sizeof note - o, " (%s%s)",
+                 ecs_type_name(f->type), f->known ? "" : ", unknown field");
+        emit_comment(e, 4, note);
+        fprintf(e->out, "    [%s] = { ", e->field_names[i]);
+        emit_string(e, f->path, strlen(f->path), 8);
+        fprintf(e->out, ", %s, %u },\n", type_enum_name[f->type],
+                f->ignore_above);
+    }
+    fputs("};\n\n", e->out);
+}
+
+static char *
+rule_fn_name(struct arena *a, const struct ir_program *p, size_t index)
+{
+    const struct ir_rule *r = p->rules.items[index];
+    char *name = identifier(a, "rule_", r->rule_id, false);
+    for (size_t j = 0; j < index; j++) {
+        const struct ir_rule *o = p->rules.items[j];
+        if (!strcmp(identifier(a, "rule_", o->rule_id, false), name))
+            return arena_printf(a, "%s_%zu", name, index);
+    }
+    return name;
+}
+
+static void
+emit_rule(struct emitter *e, struct arena *a, size_t index)
+{
+    const struct ir_rule *r = e->p->rules.items[index];
+    char name[512], id[512];
+    comment_text(r->name, strlen(r->name), name, sizeof name - 8);
+    comment_text(r->rule_id, strlen(r->rule_id), id, sizeof id - 8);
+    fprintf(e->out, "/*\n * Rule: %s\n * rule_id: %s\n */\n\n", name, id);
+
+    e->rule = r;
+    e->next_id = 1;
+    e->fn = rule_fn_name(a, e->p, index);
+    struct exprs x = { .a = a };
+    emit_node(e, &x, r->root, e->fn);
+
+    if (r->ntactics) {
+        fprintf(e->out, "static const struct krt_tactic %s_tactics[] = {\n",
+                e->fn);
+        for (size_t i = 0; i < r->ntactics; i++) {
+            fputs("    { ", e->out);
+            emit_string(e, r->tactics[i].id, strlen(r->tactics[i].id), 6);
+            fputs(", ", e->out);
+            emit_string(e, r->tactics[i].name, strlen(r->tactics[i].name),
+                        6);
+            fputs(" },\n", e->out);
+        }
+        fputs("};\n\n", e->out);
+    }
+}
+
+static void
+emit_rule_table(struct emitter *e, struct arena *a)
+{
+    fputs("static const struct krt_rule rules[] = {\n", e->out);
+    for (size_t i = 0; i < e->p->rules.n; i++) {
+        const struct ir_rule *r = e->p->rules.items[i];
+        const char *fn = rule_fn_name(a, e->p, i);
+        fputs("    {\n        .name = ", e->out);
+        emit_string(e, r->name, strlen(r->name), 8);
+        fputs(",\n        .rule_id = ", e->out);
+        emit_string(e, r->rule_id, strlen(r->rule_id), 8);
+        fputs(",\n        .severity = ", e->out);
+        emit_string(e, r->severity, strlen(r->severity), 8);
+        fprintf(e->out, ",\n        .risk_score = %d,\n", r->risk_score);
+        if (r->ntactics)
+            fprintf(e->out, "        .tactics = %s_tactics,\n"
+                    "        .ntactics = %zu,\n", fn, r->ntactics);
+        fprintf(e->out, "        .match = %s,\n    },\n", fn);
+    }
+    fputs("};\n\n", e->out);
+}
+
+bool
+emit_c(FILE *out, const struct ir_program *p)
+{
+    struct arena a;
+    arena_init(&a);
+    struct emitter e = { .out = out, .p = p };
+    char origin[256];
+    comment_text(p->origin, strlen(p->origin), origin, sizeof origin - 8);
+
+    fprintf(out, "/* Generated by kqlc %s from %s. Do not edit. */\n\n"
+            "#ifndef KRT_H\n#include \"krt.h\"\n#endif\n\n",
+            KQLC_VERSION, origin);
+    name_fields(&a, &e);
+    emit_fields(&e);
+    for (size_t i = 0; i < p->rules.n; i++)
+        emit_rule(&e, &a, i);
+    emit_rule_table(&e, &a);
+    fputs("const struct krt_program krt_program = {\n"
+          "    .abi = KRT_ABI_VERSION,\n    .generator = ", out);
+    emit_string(&e, "kqlc " KQLC_VERSION, strlen("kqlc " KQLC_VERSION), 4);
+    fprintf(out, ",\n    .fields = %s,\n    .nfields = %zu,\n"
+            "    .rules = rules,\n    .nrules = %zu,\n};\n",
+            p->fields.n ? "fields" : "0", p->fields.n, p->rules.n);
+    arena_free(&a);
+    return !ferror(out);
+}

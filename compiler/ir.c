@@ -1,0 +1,435 @@
+/*
+ * ir.c - the typed IR: field table, simplification, table merging.
+ */
+#include "ir.h"
+
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+krt_u32
+ir_field_index(struct arena *a, struct ir_program *p, const char *path,
+               size_t len, enum krt_type type, unsigned ignore_above,
+               bool known)
+{
+    for (size_t i = 0; i < p->fields.n; i++) {
+        struct ir_field *f = p->fields.items[i];
+        if (strlen(f->path) == len && !memcmp(f->path, path, len))
+            return (krt_u32)i;
+    }
+    struct ir_field *f = arena_alloc(a, sizeof *f);
+    f->path = arena_strndup(a, path, len);
+    f->type = type;
+    f->ignore_above = ignore_above;
+    f->known = known;
+    ptrvec_push(a, &p->fields, f);
+    return (krt_u32)(p->fields.n - 1);
+}
+
+struct ir_node *
+ir_node_new(struct arena *a, enum ir_op op, struct span sp)
+{
+    struct ir_node *n = arena_alloc(a, sizeof *n);
+    n->op = op;
+    n->span = sp;
+    return n;
+}
+
+/* ------------------------------------------------------------ tables */
+
+int
+ir_str_cmp(const struct krt_str *a, const struct krt_str *b)
+{
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->len ? memcmp(a->bytes, b->bytes, a->len) : 0;
+}
+
+static int
+str_qcmp(const void *a, const void *b)
+{
+    return ir_str_cmp(a, b);
+}
+
+size_t
+ir_sort_strs(struct krt_str *s, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(s, n, sizeof *s, str_qcmp);
+    size_t out = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (ir_str_cmp(&s[out - 1], &s[i]) != 0)
+            s[out++] = s[i];
+    }
+    return out;
+}
+
+static int
+ip_cmp(const struct krt_ip *a, const struct krt_ip *b)
+{
+    if (a->hi != b->hi)
+        return a->hi < b->hi ? -1 : 1;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return 0;
+}
+
+static int
+ip_range_qcmp(const void *a, const void *b)
+{
+    const struct krt_ip_range *x = a, *y = b;
+    int c = ip_cmp(&x->first, &y->first);
+    return c ? c : ip_cmp(&x->last, &y->last);
+}
+
+/* True when 'b' starts at most one past 'a_last': they overlap or touch. */
+static bool
+ip_joins(const struct krt_ip *a_last, const struct krt_ip *b_first)
+{
+    if (ip_cmp(b_first, a_last) <= 0)
+        return true;
+    struct krt_ip next = *a_last;
+    if (++next.lo == 0)
+        next.hi++;
+    if (next.hi == 0 && next.lo == 0)
+        return false;   /* a_last was the largest address */
+    return ip_cmp(b_first, &next) == 0;
+}
+
+size_t
+ir_merge_ip_ranges(struct krt_ip_range *r, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(r, n, sizeof *r, ip_range_qcmp);
+    size_t out = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (ip_joins(&r[out].last, &r[i].first)) {
+            if (ip_cmp(&r[i].last, &r[out].last) > 0)
+                r[out].last = r[i].last;
+        } else {
+            r[++out] = r[i];
+        }
+    }
+    return out + 1;
+}
+
+static int
+i64_range_qcmp(const void *a, const void *b)
+{
+    const struct krt_i64_range *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    if (x->last != y->last)
+        return x->last < y->last ? -1 : 1;
+    return 0;
+}
+
+size_t
+ir_merge_i64_ranges(struct krt_i64_range *r, size_t n)
+{
+    if (n < 2)
+        return n;
+    qsort(r, n, sizeof *r, i64_range_qcmp);
+    size_t out = 0;
+    for (size_t i = 1; i < n; i++) {
+        bool joins = r[i].first <= r[out].last
+            || (r[out].last != INT64_MAX && r[i].first == r[out].last + 1);
+        if (joins) {
+            if (r[i].last > r[out].last)
+                r[out].last = r[i].last;
+        } else {
+            r[++out] = r[i];
+        }
+    }
+    return out + 1;
+}
+
+/* ------------------------------------------------------- simplification */
+
+static bool
+is_set_test(const struct ir_node *n)
+{
+    return n->op == IR_KW_IN || n->op == IR_LONG_IN || n->op == IR_IP_IN;
+}
+
+/* A copy of the 'na' items at 'a' followed by the 'nb' at 'b'. */
+static void *
+concat(struct arena *arena, const void *a, size_t na, const void *b,
+       size_t nb, size_t size)
+{
+    char *out = arena_alloc(arena, (na + nb) * size);
+    if (na)
+        memcpy(out, a, na * size);
+    if (nb)
+        memcpy(out + na * size, b, nb * size);
+    return out;
+}
+
+/* Add the table of 'b' to that of 'a' (same op, same field). */
+static void
+merge_tables(struct arena *arena, struct ir_node *a, const struct ir_node *b)
+{
+    switch (a->op) {
+    case IR_KW_IN:
+        a->u.strs.items = concat(arena, a->u.strs.items, a->u.strs.n,
+                                 b->u.strs.items, b->u.strs.n,
+                                 sizeof *a->u.strs.items);
+        a->u.strs.n += b->u.strs.n;
+        break;
+    case IR_LONG_IN:
+        a->u.i64.items = concat(arena, a->u.i64.items, a->u.i64.n,
+                                b->u.i64.items, b->u.i64.n,
+                                sizeof *a->u.i64.items);
+        a->u.i64.n += b->u.i64.n;
+        break;
+    case IR_IP_IN:
+        a->u.ip.items = concat(arena, a->u.ip.items, a->u.ip.n,
+                               b->u.ip.items, b->u.ip.n,
+                               sizeof *a->u.ip.items);
+        a->u.ip.n += b->u.ip.n;
+        break;
+    default:
+        assert(!"merge_tables: not a set test");
+    }
+    a->span = span_join(a->span, b->span);
+}
+
+/* Put a leaf's table in canonical order; an empty table never holds. */
+static struct ir_node *
+canonical_leaf(struct ir_node *n)
+{
+    switch (n->op) {
+    case IR_KW_IN:
+        n->u.strs.n = ir_sort_strs(n->u.strs.items, n->u.strs.n);
+        return n->u.strs.n ? n : (n->op = IR_FALSE, n);
+    case IR_LONG_IN:
+        n->u.i64.n = ir_merge_i64_ranges(n->u.i64.items, n->u.i64.n);
+        return n->u.i64.n ? n : (n->op = IR_FALSE, n);
+    case IR_IP_IN:
+        n->u.ip.n = ir_merge_ip_ranges(n->u.ip.items, n->u.ip.n);
+        return n->u.ip.n ? n : (n->op = IR_FALSE, n);
+    default:
+        return n;
+    }
+}
+
+/*
+ * Under 'or', tests of one field with one op merge into one table:
+ * any(v in A) or any(v in B) is any(v in A u B).  Under 'and' they do
+ * not (for an array, two elements may satisfy the two tests), so 'and'
+ * keeps them apart.
+ */
+static void
+add_kid(struct arena *a, struct ptrvec *kids, struct ir_node *k,
+        enum ir_op op)
+{
+    if (op == IR_OR && is_set_test(k)) {
+        for (size_t i = 0; i < kids->n; i++) {
+            struct ir_node *o = kids->items[i];
+            if (o->op == k->op && o->field == k->field) {
+                merge_tables(a, o, k);
+                return;
+            }
+        }
+    }
+    ptrvec_push(a, kids, k);
+}
+
+static struct ir_node *
+simplify_list(struct arena *a, struct ir_node *n)
+{
+    enum ir_op absorb = n->op == IR_AND ? IR_FALSE : IR_TRUE;
+    enum ir_op neutral = n->op == IR_AND ? IR_TRUE : IR_FALSE;
+    struct ptrvec kids = { 0 };
+
+    for (size_t i = 0; i < n->u.list.n; i++) {
+        struct ir_node *k = ir_simplify(a, n->u.list.items[i]);
+        if (k->op == absorb)
+            return ir_node_new(a, absorb, n->span);
+        if (k->op == neutral)
+            continue;
+        if (k->op == n->op) {
+            for (size_t j = 0; j < k->u.list.n; j++)
+                add_kid(a, &kids, k->u.list.items[j], n->op);
+        } else {
+            add_kid(a, &kids, k, n->op);
+        }
+    }
+    if (kids.n == 0)
+        return ir_node_new(a, neutral, n->span);
+    for (size_t i = 0; i < kids.n; i++)
+        kids.items[i] = canonical_leaf(kids.items[i]);
+    if (kids.n == 1)
+        return kids.items[0];
+    n->u.list.items = (struct ir_node **)kids.items;
+    n->u.list.n = kids.n;
+    return n;
+}
+
+struct ir_node *
+ir_simplify(struct arena *a, struct ir_node *n)
+{
+    switch (n->op) {
+    case IR_AND:
+    case IR_OR:
+        return simplify_list(a, n);
+    case IR_NOT: {
+        struct ir_node *c = ir_simplify(a, n->u.child);
+        if (c->op == IR_TRUE || c->op == IR_FALSE)
+            return ir_node_new(a, c->op == IR_TRUE ? IR_FALSE : IR_TRUE,
+                               n->span);
+        if (c->op == IR_NOT)
+            return c->u.child;
+        n->u.child = c;
+        return n;
+    }
+    default:
+        return canonical_leaf(n);
+    }
+}
+
+/* ------------------------------------------------------------ printing */
+
+void
+ir_format_ip(const struct krt_ip *ip, char *buf, size_t size)
+{
+    if (ip->hi == 0 && (ip->lo >> 32) == 0xFFFF) {
+        unsigned v4 = (unsigned)(ip->lo & 0xFFFFFFFFu);
+        snprintf(buf, size, "%u.%u.%u.%u", v4 >> 24, (v4 >> 16) & 255,
+                 (v4 >> 8) & 255, v4 & 255);
+        return;
+    }
+    unsigned g[8];
+    for (int i = 0; i < 4; i++) {
+        g[i] = (unsigned)(ip->hi >> (48 - 16 * i)) & 0xFFFF;
+        g[4 + i] = (unsigned)(ip->lo >> (48 - 16 * i)) & 0xFFFF;
+    }
+    /* The longest run of two or more zero groups is written '::'. */
+    int best = -1, best_len = 1;
+    for (int i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && g[j] == 0)
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    size_t o = 0;
+    for (int i = 0; i < 8 && o < size; i++) {
+        if (i == best) {
+            o += (size_t)snprintf(buf + o, size - o, "::");
+            i += best_len - 1;
+            continue;
+        }
+        bool sep = i > 0 && i != best + best_len;
+        o += (size_t)snprintf(buf + o, size - o, "%s%x", sep ? ":" : "",
+                              g[i]);
+    }
+    if (o == 0)
+        snprintf(buf, size, "::");
+}
+
+static const char *const op_name[] = {
+    [IR_TRUE] = "true", [IR_FALSE] = "false", [IR_AND] = "and",
+    [IR_OR] = "or", [IR_NOT] = "not", [IR_EXISTS] = "exists",
+    [IR_KW_IN] = "kw_in", [IR_KW_WILD] = "kw_wild",
+    [IR_LONG_IN] = "long_in", [IR_IP_IN] = "ip_in",
+    [IR_BOOL_IS] = "bool_is",
+};
+
+static void
+dump_str(FILE *out, const struct krt_str *s)
+{
+    fputc('"', out);
+    for (krt_u32 i = 0; i < s->len; i++) {
+        unsigned char c = (unsigned char)s->bytes[i];
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void
+dump_leaf(FILE *out, const struct ir_node *n)
+{
+    char a[64], b[64];
+    switch (n->op) {
+    case IR_KW_IN:
+    case IR_KW_WILD:
+        for (size_t i = 0; i < n->u.strs.n; i++) {
+            fputc(' ', out);
+            dump_str(out, &n->u.strs.items[i]);
+        }
+        break;
+    case IR_LONG_IN:
+        for (size_t i = 0; i < n->u.i64.n; i++)
+            fprintf(out, " [%lld, %lld]", n->u.i64.items[i].first,
+                    n->u.i64.items[i].last);
+        break;
+    case IR_IP_IN:
+        for (size_t i = 0; i < n->u.ip.n; i++) {
+            ir_format_ip(&n->u.ip.items[i].first, a, sizeof a);
+            ir_format_ip(&n->u.ip.items[i].last, b, sizeof b);
+            fprintf(out, " [%s, %s]", a, b);
+        }
+        break;
+    case IR_BOOL_IS:
+        fputs(n->u.b ? " true" : " false", out);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+dump_node(FILE *out, const struct ir_program *p, const struct ir_node *n,
+          int depth)
+{
+    fprintf(out, "%*s%s", depth * 2, "", op_name[n->op]);
+    switch (n->op) {
+    case IR_AND:
+    case IR_OR:
+        fputc('\n', out);
+        for (size_t i = 0; i < n->u.list.n; i++)
+            dump_node(out, p, n->u.list.items[i], depth + 1);
+        return;
+    case IR_NOT:
+        fputc('\n', out);
+        dump_node(out, p, n->u.child, depth + 1);
+        return;
+    case IR_TRUE:
+    case IR_FALSE:
+        fputc('\n', out);
+        return;
+    default: {
+        const struct ir_field *f = p->fields.items[n->field];
+        fprintf(out, " %s", f->path);
+        dump_leaf(out, n);
+        fputc('\n', out);
+    }
+    }
+}
+
+void
+ir_dump(FILE *out, const struct ir_program *p)
+{
+    for (size_t i = 0; i < p->fields.n; i++) {
+        const struct ir_field *f = p->fields.items[i];
+        fprintf(out, "field %zu %s type=%u%s\n", i, f->path,
+                (unsigned)f->type, f->known ? "" : " (unknown)");
+    }
+    for (size_t i = 0; i < p->rules.n; i++) {
+        const struct ir_rule *r = p->rules.items[i];
+        fprintf(out, "rule '%s' %s\n", r->name, r->rule_id);
+        dump_node(out, p, r->root, 1);
+    }
+}

@@ -1,0 +1,128 @@
+/*
+ * ir.h - the typed intermediate representation.
+ *
+ * Sema turns each rule's syntax tree into a tree of typed tests on the
+ * fields of one shared field table: every value is already read as its
+ * field's type reads it (keyword text, integer ranges, address ranges),
+ * so neither the emitter nor the interpreter decides meaning.  Each test
+ * holds when any value of its field satisfies it (Elasticsearch's arrays).
+ * Everything lives in the compilation's arena.
+ */
+#ifndef KQLC_IR_H
+#define KQLC_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "krt.h"
+#include "span.h"
+
+enum ir_op {
+    IR_TRUE,      /* always */
+    IR_FALSE,     /* never */
+    IR_AND,       /* list: all hold */
+    IR_OR,        /* list: one holds */
+    IR_NOT,       /* child does not hold */
+    IR_EXISTS,    /* field has a non-null value */
+    IR_KW_IN,     /* some value's text is in the set */
+    IR_KW_WILD,   /* some value's text matches the pattern */
+    IR_LONG_IN,   /* some value, as an integer, is in the ranges */
+    IR_IP_IN,     /* some value, as an address, is in the ranges */
+    IR_BOOL_IS    /* some value is the boolean */
+};
+
+/*
+ * One test or connective.  'span' is the KQL text it implements (in its
+ * rule's query).  Sets are sorted by length then bytes, with no
+ * duplicates; range tables are sorted, disjoint and merged (adjacent
+ * intervals joined): the invariants the runtime's lookups rely on.
+ */
+struct ir_node {
+    enum ir_op op;
+    struct span span;
+    krt_u32 field;
+    union {
+        struct {
+            struct ir_node **items;
+            size_t n;
+        } list;                      /* IR_AND, IR_OR */
+        struct ir_node *child;       /* IR_NOT */
+        struct {
+            struct krt_str *items;
+            size_t n;
+        } strs;                      /* IR_KW_IN set; IR_KW_WILD parts */
+        struct {
+            struct krt_i64_range *items;
+            size_t n;
+        } i64;                       /* IR_LONG_IN */
+        struct {
+            struct krt_ip_range *items;
+            size_t n;
+        } ip;                        /* IR_IP_IN */
+        bool b;                      /* IR_BOOL_IS */
+    } u;
+};
+
+/* A field some rule reads, with the type its tests were typed with. */
+struct ir_field {
+    const char *path;
+    enum krt_type type;
+    unsigned ignore_above;
+    bool known;   /* in the ECS table (or a mapping); else read as keyword */
+};
+
+struct ir_tactic {
+    const char *id;
+    const char *name;
+};
+
+/* One rule: its metadata for alerts and its test tree. */
+struct ir_rule {
+    const char *name;
+    const char *rule_id;
+    const char *severity;
+    int risk_score;
+    const struct ir_tactic *tactics;
+    size_t ntactics;
+    const char *query;             /* KQL text the spans point into */
+    size_t query_len;
+    const struct diag_source *src; /* for diagnostics */
+    struct ir_node *root;
+};
+
+/* Every rule of one detector, over one table of fields. */
+struct ir_program {
+    struct ptrvec fields;   /* struct ir_field * */
+    struct ptrvec rules;    /* struct ir_rule * */
+    const char *origin;     /* what it was built from, for the banner */
+};
+
+/* Index of 'path' in the program's field table, adding it if new. */
+krt_u32 ir_field_index(struct arena *a, struct ir_program *p,
+                       const char *path, size_t len, enum krt_type type,
+                       unsigned ignore_above, bool known);
+
+struct ir_node *ir_node_new(struct arena *a, enum ir_op op, struct span sp);
+
+/* Simplify a tree: flatten, fold constants, merge same-field sets and
+ * ranges under 'or', sort and merge tables.  Returns the new root. */
+struct ir_node *ir_simplify(struct arena *a, struct ir_node *n);
+
+/* Sort and merge a table in place; returns the new length. */
+size_t ir_merge_ip_ranges(struct krt_ip_range *r, size_t n);
+size_t ir_merge_i64_ranges(struct krt_i64_range *r, size_t n);
+size_t ir_sort_strs(struct krt_str *s, size_t n);
+
+/* Compare two strings as sets order them: length, then bytes. */
+int ir_str_cmp(const struct krt_str *a, const struct krt_str *b);
+
+/* Write 'ip' as text (dotted quad for IPv4-mapped) into 'buf' (>= 48). */
+void ir_format_ip(const struct krt_ip *ip, char *buf, size_t size);
+
+/* Print the tree readably, one node a line (kqlc --dump-ir). */
+void ir_dump(FILE *out, const struct ir_program *p);
+
+#endif

@@ -1,0 +1,628 @@
+/*
+ * sema.c - typing Kibana's syntax tree into the IR.
+ *
+ * The meaning followed is Elasticsearch's on ECS mappings (DESIGN.md
+ * section 4): Kibana turns field:value into a match query (match_phrase
+ * when quoted), field:* into exists, a wildcard value into a wildcard
+ * query, and field OP value into a range query; each field's type then
+ * reads the value.
+ */
+#include "sema.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecs.h"
+#include "krt_run.h"
+
+struct sema {
+    struct arena *a;
+    struct diag *d;
+    const struct diag_source *src;
+    struct ir_program *p;
+    struct ptrvec unknown;   /* struct ast_literal * of unknown fields */
+    int errors;
+};
+
+static void
+error_at(struct sema *s, struct span sp, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+error_at(struct sema *s, struct span sp, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_report(s->d, s->src, DIAG_ERROR, sp, "%s", msg);
+    s->errors++;
+}
+
+/* ------------------------------------------------------------ numbers */
+
+/* Digits of a decimal number after the sign: mantissa and exponent. */
+struct decimal {
+    const char *digits;   /* mantissa digits, '.' skipped by the reader */
+    size_t ndigits;
+    size_t point;         /* digits before the decimal point */
+    long long exp;        /* exponent, clamped to +-1e12 */
+};
+
+static bool
+read_exponent(const char *s, size_t len, size_t i, long long *exp)
+{
+    bool neg = false;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    if (i == len)
+        return false;
+    long long e = 0;
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        if (e < 1000000000000LL)
+            e = e * 10 + (s[i] - '0');
+    }
+    *exp = neg ? -e : e;
+    return true;
+}
+
+/* Split 's' into mantissa digits and exponent; false when no number. */
+static bool
+read_decimal(const char *s, size_t len, size_t i, struct decimal *dec,
+             char *buf)
+{
+    size_t nd = 0, point = SIZE_MAX;
+    for (; i < len; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            buf[nd++] = s[i];
+        else if (s[i] == '.' && point == SIZE_MAX)
+            point = nd;
+        else
+            break;
+    }
+    if (nd == 0)
+        return false;
+    dec->exp = 0;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        if (!read_exponent(s, len, i + 1, &dec->exp))
+            return false;
+    } else if (i != len) {
+        return false;
+    }
+    dec->digits = buf;
+    dec->ndigits = nd;
+    dec->point = point == SIZE_MAX ? nd : point;
+    return true;
+}
+
+bool
+sema_parse_integer(const char *s, size_t len, long long *out,
+                   bool *fraction, bool *negative, bool *overflow)
+{
+    size_t i = 0;
+    bool neg = false;
+    char small[64];
+    char *buf = len < sizeof small ? small : xmalloc(len);
+    struct decimal dec;
+
+    if (len && (s[0] == '+' || s[0] == '-'))
+        neg = s[i++] == '-';
+    bool ok = read_decimal(s, len, i, &dec, buf);
+    *fraction = *overflow = false;
+    *negative = false;
+    *out = 0;
+    if (ok) {
+        /* Digits [0, intlen) form the integer part. */
+        long long intlen = (long long)dec.point + dec.exp;
+        unsigned long long v = 0;
+        for (size_t k = 0; k < dec.ndigits; k++) {
+            int dg = dec.digits[k] - '0';
+            if ((long long)k >= intlen) {
+                *fraction |= dg != 0;
+            } else if (v > (UINT64_MAX - (unsigned)dg) / 10) {
+                *overflow = true;
+            } else {
+                v = v * 10 + (unsigned)dg;
+            }
+        }
+        /* Trailing zeros implied by a positive exponent. */
+        for (long long k = (long long)dec.ndigits; k < intlen && v; k++) {
+            if (v > UINT64_MAX / 10)
+                *overflow = true;
+            else
+                v *= 10;
+            if (*overflow)
+                break;
+        }
+        if (v > (neg ? (unsigned long long)INT64_MAX + 1 : INT64_MAX))
+            *overflow = true;
+        *negative = neg && (v != 0 || *fraction);
+        *out = neg ? (long long)(0 - v) : (long long)v;
+    }
+    if (buf != small)
+        free(buf);
+    return ok;
+}
+
+/* ------------------------------------------------------------ fields */
+
+/* The name a field literal stands for ("true" for the literal true). */
+static const struct kql_text *
+field_text(const struct ast_literal *f)
+{
+    return &f->text;
+}
+
+struct typed_field {
+    krt_u32 index;
+    enum krt_type type;
+    const char *path;
+};
+
+static void
+note_unknown(struct sema *s, const struct ast_literal *f)
+{
+    for (size_t i = 0; i < s->unknown.n; i++) {
+        const struct ast_literal *o = s->unknown.items[i];
+        if (ast_text_equal(&o->text, &f->text))
+            return;
+    }
+    ptrvec_push(s->a, &s->unknown, (void *)f);
+}
+
+/* Look the field up and add it to the program's table. */
+static bool
+resolve_field(struct sema *s, const struct ast_literal *f,
+              struct typed_field *out)
+{
+    const struct kql_text *t = field_text(f);
+    if (f->kind == AST_LIT_WILDCARD) {
+        /* LIMIT(fields): wildcard field names need the expansion against
+         * the known fields that the conformance work brings; until then
+         * such a query is refused rather than guessed at. */
+        error_at(s, f->span, "wildcards in field names are not supported "
+                 "yet");
+        return false;
+    }
+    const struct ecs_field *e = ecs_lookup(t->bytes, t->len);
+    enum krt_type type = e ? e->type : KRT_KEYWORD;
+    unsigned ignore_above = e ? e->ignore_above : 0;
+    if (!e)
+        note_unknown(s, f);
+    out->index = ir_field_index(s->a, s->p, t->bytes, t->len, type,
+                                ignore_above, e != NULL);
+    out->type = type;
+    out->path = ((struct ir_field *)s->p->fields.items[out->index])->path;
+    return true;
+}
+
+static bool
+is_keyword_type(enum krt_type t)
+{
+    return t == KRT_KEYWORD || t == KRT_CONSTANT_KEYWORD
+        || t == KRT_WILDCARD;
+}
+
+static bool
+is_integer_type(enum krt_type t)
+{
+    return t == KRT_LONG || t == KRT_INTEGER || t == KRT_SHORT
+        || t == KRT_BYTE;
+}
+
+/* ------------------------------------------------------------ values */
+
+static struct ir_node *
+leaf(struct sema *s, enum ir_op op, const struct typed_field *f,
+     struct span sp)
+{
+    struct ir_node *n = ir_node_new(s->a, op, sp);
+    n->field = f->index;
+    return n;
+}
+
+static struct ir_node *
+kw_value(struct sema *s, const struct typed_field *f,
+         const struct ast_literal *v, struct span sp)
+{
+    if (v->kind == AST_LIT_NULL) {
+        error_at(s, v->span, "'null' is no value: Elasticsearch rejects a "
+                 "match on null");
+        return NULL;
+    }
+    if (v->kind == AST_LIT_WILDCARD) {
+        struct ir_node *n = leaf(s, IR_KW_WILD, f, sp);
+        size_t parts = v->text.nwild + 1;
+        n->u.strs.items = arena_alloc(s->a, parts * sizeof(struct krt_str));
+        n->u.strs.n = parts;
+        size_t from = 0;
+        for (size_t i = 0; i < parts; i++) {
+            size_t to = i < v->text.nwild ? v->text.wild[i] : v->text.len;
+            n->u.strs.items[i].bytes = v->text.bytes + from;
+            n->u.strs.items[i].len = (krt_u32)(to - from);
+            from = to;
+        }
+        return n;
+    }
+    struct ir_node *n = leaf(s, IR_KW_IN, f, sp);
+    n->u.strs.items = arena_alloc(s->a, sizeof(struct krt_str));
+    n->u.strs.items[0].bytes = v->text.bytes;
+    n->u.strs.items[0].len = (krt_u32)v->text.len;
+    n->u.strs.n = 1;
+    return n;
+}
+
+/* A value of an integer field, as the closed range of integers it
+ * matches (empty when it has a fraction: a term with a decimal part
+ * matches nothing on an integer field). */
+static struct ir_node *
+long_value(struct sema *s, const struct typed_field *f,
+           const struct ast_literal *v, struct span sp)
+{
+    long long x;
+    bool frac, neg, over;
+    if (v->kind != AST_LIT_STRING
+        || !sema_parse_integer(v->text.bytes, v->text.len, &x, &frac, &neg,
+                               &over)) {
+        error_at(s, v->span, "'%s' is not a number, as field '%s' (%s) "
+                 "needs", v->text.bytes, f->path, ecs_type_name(f->type));
+        return NULL;
+    }
+    if (over) {
+        error_at(s, v->span, "'%s' is out of range for field '%s' (%s)",
+                 v->text.bytes, f->path, ecs_type_name(f->type));
+        return NULL;
+    }
+    struct ir_node *n = leaf(s, IR_LONG_IN, f, sp);
+    if (frac)
+        return n;   /* empty table: simplifies to false */
+    n->u.i64.items = arena_alloc(s->a, sizeof(struct krt_i64_range));
+    n->u.i64.items[0].first = x;
+    n->u.i64.items[0].last = x;
+    n->u.i64.n = 1;
+    return n;
+}
+
+/*
+ * Parse an address or CIDR block into the closed range it covers.  An
+ * IPv4 address (written as such or IPv4-mapped: Java reads both as IPv4)
+ * takes a prefix of at most 32 bits, applied below the mapped prefix.
+ */
+static bool
+parse_cidr(const char *t, size_t len, struct krt_ip_range *out)
+{
+    const char *slash = memchr(t, '/', len);
+    size_t alen = slash ? (size_t)(slash - t) : len;
+    struct krt_ip ip;
+    if (!krt_parse_ip(t, alen, &ip))
+        return false;
+    out->first = out->last = ip;
+    if (!slash)
+        return true;
+
+    bool v4 = ip.hi == 0 && (ip.lo >> 32) == 0xFFFF;
+    unsigned prefix = 0;
+    size_t i = alen + 1;
+    if (i == len || len - i > 3)
+        return false;
+    for (; i < len; i++) {
+        if (t[i] < '0' || t[i] > '9')
+            return false;
+        prefix = prefix * 10 + (unsigned)(t[i] - '0');
+    }
+    if (prefix > (v4 ? 32u : 128u))
+        return false;
+    unsigned bits = v4 ? prefix + 96 : prefix;
+    krt_u64 mask_hi = bits >= 64 ? ~0ULL : bits ? ~0ULL << (64 - bits) : 0;
+    krt_u64 mask_lo = bits <= 64 ? 0 : bits >= 128 ? ~0ULL
+                    : ~0ULL << (128 - bits);
+    out->first.hi = ip.hi & mask_hi;
+    out->first.lo = ip.lo & mask_lo;
+    out->last.hi = ip.hi | ~mask_hi;
+    out->last.lo = ip.lo | ~mask_lo;
+    return true;
+}
+
+static struct ir_node *
+ip_value(struct sema *s, const struct typed_field *f,
+         const struct ast_literal *v, struct span sp)
+{
+    struct krt_ip_range r;
+    if (v->kind != AST_LIT_STRING
+        || !parse_cidr(v->text.bytes, v->text.len, &r)) {
+        error_at(s, v->span, "'%s' is not an IP address or CIDR block, as "
+                 "field '%s' (ip) needs", v->text.bytes, f->path);
+        return NULL;
+    }
+    struct ir_node *n = leaf(s, IR_IP_IN, f, sp);
+    n->u.ip.items = arena_alloc(s->a, sizeof r);
+    n->u.ip.items[0] = r;
+    n->u.ip.n = 1;
+    return n;
+}
+
+static struct ir_node *
+bool_value(struct sema *s, const struct typed_field *f,
+           const struct ast_literal *v, struct span sp)
+{
+    bool b;
+    if (v->kind == AST_LIT_TRUE || v->kind == AST_LIT_FALSE) {
+        b = v->kind == AST_LIT_TRUE;
+    } else if (v->kind == AST_LIT_STRING
+               && (!strcmp(v->text.bytes, "true")
+                   || !strcmp(v->text.bytes, "false"))) {
+        b = v->text.bytes[0] == 't';
+    } else {
+        error_at(s, v->span, "'%s' is not a boolean (true or false), as "
+                 "field '%s' needs", v->text.bytes, f->path);
+        return NULL;
+    }
+    struct ir_node *n = leaf(s, IR_BOOL_IS, f, sp);
+    n->u.b = b;
+    return n;
+}
+
+static struct ir_node *
+unsupported_type(struct sema *s, const struct typed_field *f,
+                 struct span sp)
+{
+    /* LIMIT(types): this type's meaning (dates, text analysis, floating
+     * point, objects) comes with the conformance work; a query on it is
+     * refused rather than answered wrongly. */
+    error_at(s, sp, "field '%s' is of type '%s', which kqlc does not "
+             "support yet", f->path, ecs_type_name(f->type));
+    return NULL;
+}
+
+static bool
+is_lone_star(const struct ast_literal *v)
+{
+    return v->kind == AST_LIT_WILDCARD && v->text.len == 0
+        && v->text.nwild == 1;
+}
+
+static struct ir_node *
+typed_value(struct sema *s, const struct typed_field *f,
+            const struct ast_literal *v, struct span sp)
+{
+    if (v->kind == AST_LIT_WILDCARD && !is_keyword_type(f->type)) {
+        error_at(s, v->span, "wildcards only apply to keyword fields; "
+                 "'%s' is of type '%s'", f->path, ecs_type_name(f->type));
+        return NULL;
+    }
+    if (is_keyword_type(f->type))
+        return kw_value(s, f, v, sp);
+    if (is_integer_type(f->type))
+        return long_value(s, f, v, sp);
+    if (f->type == KRT_IP)
+        return ip_value(s, f, v, sp);
+    if (f->type == KRT_BOOLEAN)
+        return bool_value(s, f, v, sp);
+    return unsupported_type(s, f, sp);
+}
+
+static struct ir_node *
+sema_is(struct sema *s, const struct ast_node *n)
+{
+    const struct ast_literal *fl = &n->u.is.field, *v = &n->u.is.value;
+    if (fl->kind == AST_LIT_NULL) {
+        if (is_lone_star(v))
+            return ir_node_new(s->a, IR_TRUE, n->span);
+        /* LIMIT(free text): searching every field of an event comes with
+         * the conformance work; refused until then. */
+        error_at(s, n->span, "free text (a value with no field) is not "
+                 "supported yet");
+        return NULL;
+    }
+    if (is_lone_star(fl) && is_lone_star(v))
+        return ir_node_new(s->a, IR_TRUE, n->span);
+    struct typed_field f;
+    if (!resolve_field(s, fl, &f))
+        return NULL;
+    if (is_lone_star(v)) {
+        if (f.type == KRT_OBJECT || f.type == KRT_NESTED)
+            return unsupported_type(s, &f, n->span);
+        return leaf(s, IR_EXISTS, &f, n->span);
+    }
+    return typed_value(s, &f, v, n->span);
+}
+
+/* ------------------------------------------------------------ ranges */
+
+static struct ir_node *
+long_range(struct sema *s, const struct typed_field *f,
+           const struct ast_node *n)
+{
+    const struct ast_literal *v = &n->u.range.value;
+    long long x;
+    bool frac, neg, over;
+    if (v->kind != AST_LIT_STRING
+        || !sema_parse_integer(v->text.bytes, v->text.len, &x, &frac, &neg,
+                               &over) || over) {
+        error_at(s, v->span, "'%s' is not a number in the range of field "
+                 "'%s' (%s)", v->text.bytes, f->path,
+                 ecs_type_name(f->type));
+        return NULL;
+    }
+    struct ir_node *r = leaf(s, IR_LONG_IN, f, n->span);
+    long long first = INT64_MIN, last = INT64_MAX;
+    bool lower = n->u.range.op == AST_GT || n->u.range.op == AST_GTE;
+    bool strict = n->u.range.op == AST_GT || n->u.range.op == AST_LT;
+    /* x is truncated toward zero; a dropped fraction moves the bound to
+     * the integer inside the range, as Elasticsearch does. */
+    if (lower) {
+        bool up = frac ? !neg : strict;
+        if (up && x == INT64_MAX)
+            return r;
+        first = up ? x + 1 : x;
+    } else {
+        bool down = frac ? neg : strict;
+        if (down && x == INT64_MIN)
+            return r;
+        last = down ? x - 1 : x;
+    }
+    r->u.i64.items = arena_alloc(s->a, sizeof(struct krt_i64_range));
+    r->u.i64.items[0].first = first;
+    r->u.i64.items[0].last = last;
+    r->u.i64.n = 1;
+    return r;
+}
+
+static bool
+ip_step(struct krt_ip *ip, bool up)
+{
+    if (up) {
+        if (ip->hi == UINT64_MAX && ip->lo == UINT64_MAX)
+            return false;
+        if (++ip->lo == 0)
+            ip->hi++;
+    } else {
+        if (ip->hi == 0 && ip->lo == 0)
+            return false;
+        if (ip->lo-- == 0)
+            ip->hi--;
+    }
+    return true;
+}
+
+static struct ir_node *
+ip_range(struct sema *s, const struct typed_field *f,
+         const struct ast_node *n)
+{
+    const struct ast_literal *v = &n->u.range.value;
+    struct krt_ip ip;
+    if (v->kind != AST_LIT_STRING
+        || !krt_parse_ip(v->text.bytes, v->text.len, &ip)) {
+        error_at(s, v->span, "'%s' is not an IP address, as the range of "
+                 "field '%s' (ip) needs", v->text.bytes, f->path);
+        return NULL;
+    }
+    struct ir_node *r = leaf(s, IR_IP_IN, f, n->span);
+    struct krt_ip_range range = { { 0, 0 }, { UINT64_MAX, UINT64_MAX } };
+    enum ast_range_op op = n->u.range.op;
+    if (op == AST_GT || op == AST_GTE) {
+        range.first = ip;
+        if (op == AST_GT && !ip_step(&range.first, true))
+            return r;
+    } else {
+        range.last = ip;
+        if (op == AST_LT && !ip_step(&range.last, false))
+            return r;
+    }
+    r->u.ip.items = arena_alloc(s->a, sizeof range);
+    r->u.ip.items[0] = range;
+    r->u.ip.n = 1;
+    return r;
+}
+
+static struct ir_node *
+sema_range(struct sema *s, const struct ast_node *n)
+{
+    struct typed_field f;
+    if (n->u.range.field.kind == AST_LIT_NULL) {
+        error_at(s, n->u.range.field.span, "a range needs a field");
+        return NULL;
+    }
+    if (!resolve_field(s, &n->u.range.field, &f))
+        return NULL;
+    if (n->u.range.value.kind == AST_LIT_WILDCARD) {
+        error_at(s, n->u.range.value.span, "a range bound cannot hold a "
+                 "wildcard");
+        return NULL;
+    }
+    if (is_integer_type(f.type))
+        return long_range(s, &f, n);
+    if (f.type == KRT_IP)
+        return ip_range(s, &f, n);
+    return unsupported_type(s, &f, n->span);
+}
+
+/* ------------------------------------------------------------ tree */
+
+static struct ir_node *lower(struct sema *s, const struct ast_node *n);
+
+static struct ir_node *
+lower_list(struct sema *s, const struct ast_node *n, enum ir_op op)
+{
+    struct ir_node *r = ir_node_new(s->a, op, n->span);
+    r->u.list.items = arena_alloc(s->a, n->u.list.n * sizeof(void *));
+    r->u.list.n = n->u.list.n;
+    bool ok = true;
+    for (size_t i = 0; i < n->u.list.n; i++) {
+        r->u.list.items[i] = lower(s, n->u.list.items[i]);
+        ok &= r->u.list.items[i] != NULL;
+    }
+    return ok ? r : NULL;
+}
+
+static struct ir_node *
+lower(struct sema *s, const struct ast_node *n)
+{
+    switch (n->kind) {
+    case AST_OR:
+        return lower_list(s, n, IR_OR);
+    case AST_AND:
+        return lower_list(s, n, IR_AND);
+    case AST_NOT: {
+        struct ir_node *c = lower(s, n->u.child);
+        if (!c)
+            return NULL;
+        struct ir_node *r = ir_node_new(s->a, IR_NOT, n->span);
+        r->u.child = c;
+        return r;
+    }
+    case AST_IS:
+        return sema_is(s, n);
+    case AST_RANGE:
+        return sema_range(s, n);
+    case AST_NESTED:
+        /* LIMIT(nested): f:{...} needs per-element evaluation of arrays
+         * of objects, which comes with the conformance work; refused. */
+        error_at(s, n->span, "nested queries 'field:{...}' are not "
+                 "supported yet");
+        return NULL;
+    }
+    assert(!"lower: unknown node kind");
+    return NULL;
+}
+
+static void
+warn_unknown(struct sema *s)
+{
+    if (s->unknown.n == 0)
+        return;
+    const struct ast_literal *first = s->unknown.items[0];
+    char list[400];
+    size_t o = 0;
+    for (size_t i = 0; i < s->unknown.n && o < sizeof list - 8; i++) {
+        const struct ast_literal *f = s->unknown.items[i];
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s'%s'",
+                              i ? ", " : "", f->text.bytes);
+    }
+    if (o >= sizeof list - 8)
+        snprintf(list + sizeof list - 8, 8, ", ...");
+    diag_report(s->d, s->src, DIAG_WARNING, first->span,
+                "fields with no known type, read as keyword: %s "
+                "[-Wunknown-field]", list);
+}
+
+struct ir_node *
+sema_query(struct arena *a, struct diag *d, const struct diag_source *src,
+           struct ir_program *p, const struct ast_query *q)
+{
+    struct sema s = { .a = a, .d = d, .src = src, .p = p };
+    if (!q->root)
+        return ir_node_new(a, IR_TRUE, span_make(0, 0));
+    struct ir_node *n = lower(&s, q->root);
+    warn_unknown(&s);
+    if (!n || s.errors)
+        return NULL;
+    return ir_simplify(a, n);
+}

@@ -1,0 +1,158 @@
+/*
+ * krt.h - the kqlc detector runtime: the one header generated code
+ * includes.
+ *
+ * Generated C defines 'krt_program' (the fields its rules read and one
+ * match function per rule) and calls the krt_any_* tests below; the
+ * runtime reads events, extracts exactly those fields, calls the match
+ * functions and writes alerts.  The same C is compiled by cc against
+ * libkrt.a and by libtcc in memory, so this header uses nothing libtcc
+ * lacks: no <stdint.h>, no __int128, no thread-local storage.
+ */
+#ifndef KRT_H
+#define KRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Bumped whenever a structure below or a test's meaning changes. */
+#define KRT_ABI_VERSION 1
+
+typedef unsigned long long krt_u64;
+typedef long long krt_i64;
+typedef unsigned int krt_u32;
+
+/* Elasticsearch field types, as the runtime needs to know them. */
+enum krt_type {
+    KRT_KEYWORD,
+    KRT_CONSTANT_KEYWORD,
+    KRT_WILDCARD,
+    KRT_LONG,
+    KRT_INTEGER,
+    KRT_SHORT,
+    KRT_BYTE,
+    KRT_DOUBLE,
+    KRT_FLOAT,
+    KRT_HALF_FLOAT,
+    KRT_SCALED_FLOAT,
+    KRT_UNSIGNED_LONG,
+    KRT_IP,
+    KRT_BOOLEAN,
+    KRT_DATE,
+    KRT_TEXT,
+    KRT_MATCH_ONLY_TEXT,
+    KRT_OBJECT,
+    KRT_NESTED,
+    KRT_FLATTENED,
+    KRT_GEO_POINT,
+    KRT_OTHER,
+    KRT_NTYPES
+};
+
+/*
+ * A field the rules read.  'path' is the dotted name; the runtime finds
+ * it under nested objects, dotted keys and any mix of the two, and inside
+ * arrays.  'ignore_above' (keyword fields) is the length in UTF-16 units
+ * past which Elasticsearch does not index a value: such a value matches
+ * nothing and does not exist.  0 means no limit.
+ */
+struct krt_field {
+    const char *path;
+    krt_u32 type;
+    krt_u32 ignore_above;
+};
+
+/* Bytes of a string constant; sets are sorted by length, then bytes. */
+struct krt_str {
+    krt_u32 len;
+    const char *bytes;
+};
+
+/* A 128-bit address; IPv4 is held as IPv4-mapped IPv6 (::ffff:a.b.c.d). */
+struct krt_ip {
+    krt_u64 hi;
+    krt_u64 lo;
+};
+
+/* Closed interval of addresses.  Tables are sorted, disjoint, merged. */
+struct krt_ip_range {
+    struct krt_ip first;
+    struct krt_ip last;
+};
+
+/* Closed interval of integers.  Tables are sorted, disjoint, merged. */
+struct krt_i64_range {
+    krt_i64 first;
+    krt_i64 last;
+};
+
+/* One MITRE ATT&CK tactic of a rule, for alerts. */
+struct krt_tactic {
+    const char *id;
+    const char *name;
+};
+
+/* The event being evaluated: opaque to generated code. */
+struct krt_event;
+
+/* One compiled rule. */
+struct krt_rule {
+    const char *name;
+    const char *rule_id;
+    const char *severity;
+    int risk_score;
+    const struct krt_tactic *tactics;
+    krt_u32 ntactics;
+    bool (*match)(struct krt_event *ev);
+};
+
+/* What a generated file defines, under the name 'krt_program'. */
+struct krt_program {
+    krt_u32 abi;
+    const char *generator;
+    const struct krt_field *fields;
+    krt_u32 nfields;
+    const struct krt_rule *rules;
+    krt_u32 nrules;
+};
+
+/*
+ * Tests on the values of field number 'field' (an index into the
+ * program's fields).  Each holds when any value of the field satisfies
+ * it, as Elasticsearch treats arrays; a missing field satisfies none.
+ * Values are read as the field's type reads them: a keyword compares
+ * text, an integer type parses numbers and numeric strings (truncating a
+ * fraction), an ip parses addresses.  A value its type cannot read
+ * satisfies nothing.
+ */
+
+/* Some value's text is one of the 'n' strings of the sorted 'set'. */
+bool krt_any_kw_in(struct krt_event *ev, krt_u32 field,
+                   const struct krt_str *set, krt_u32 n);
+
+/* Some value, as an integer, lies in one of the 'n' sorted ranges. */
+bool krt_any_long_in(struct krt_event *ev, krt_u32 field,
+                     const struct krt_i64_range *ranges, krt_u32 n);
+
+/* Some value, as an address, lies in one of the 'n' sorted ranges. */
+bool krt_any_ip_in(struct krt_event *ev, krt_u32 field,
+                   const struct krt_ip_range *ranges, krt_u32 n);
+
+/*
+ * Some value matches the wildcard pattern made of the 'n' parts, with
+ * '*' (any run of characters, newlines included) between consecutive
+ * parts: a*b*c is {"a", "b", "c"}, *adm is {"", "adm"}.  n >= 2.
+ */
+bool krt_any_kw_wild(struct krt_event *ev, krt_u32 field,
+                     const struct krt_str *parts, krt_u32 n);
+
+/* Some value is the boolean 'b' (true, false, "true" or "false"). */
+bool krt_any_bool_is(struct krt_event *ev, krt_u32 field, bool b);
+
+/* The field has a value that is not null (f:*). */
+bool krt_exists(struct krt_event *ev, krt_u32 field);
+
+/* Defined by the generated code. */
+extern const struct krt_program krt_program;
+
+#endif

@@ -1,0 +1,50 @@
+# tests/e2e/lib.sh - shared by the end-to-end scripts (sourced).
+#
+# Each script prints one line per check: 'ok NAME', 'not ok NAME' (then
+# details indented), or 'skip NAME: why'.  tests/run.sh counts them.
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KQLC="$ROOT/bin/kqlc"
+SHARED=${KQLC_SHARED:-$ROOT/../shared}
+WORK="$ROOT/build/e2e/$(basename "$0" .sh)"
+PORT26_RULE="$ROOT/rules/command_and_control_smtp_to_the_internet_port_26.toml"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+ok() { echo "ok $*"; }
+skip() { echo "skip $*"; }
+not_ok() {
+    echo "not ok $1"
+    shift
+    for line in "$@"; do
+        echo "    $line"
+    done
+}
+
+# check NAME EXPECTED ACTUAL: compare two strings.
+check() {
+    if [ "$2" = "$3" ]; then
+        ok "$1"
+    else
+        not_ok "$1" "expected: $(printf '%s' "$2" | head -c 400)" \
+            "actual:   $(printf '%s' "$3" | head -c 400)"
+    fi
+}
+
+# check_files NAME EXPECTED_FILE ACTUAL_FILE
+check_files() {
+    if cmp -s "$2" "$3"; then
+        ok "$1"
+    else
+        not_ok "$1" "$(diff "$2" "$3" | head -n 10)"
+    fi
+}
+
+# have_shared: true when ../shared is there; else report a skip.
+have_shared() {
+    if [ -d "$SHARED/datasets" ]; then
+        return 0
+    fi
+    skip "$1: $SHARED is absent"
+    return 1
+}
