@@ -91,6 +91,12 @@ $(BUILD)/compiler/lexer.o: $(BUILD)/compiler/lexer.c $(BUILD)/compiler/parser.h
 $(BUILD)/compiler/parser.o: $(BUILD)/compiler/parser.c $(BUILD)/compiler/lexer.h
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+# krt.h's text for the JIT, which compiles generated code without files.
+$(BUILD)/compiler/krt_h.inc: runtime/krt.h
+	@mkdir -p $(dir $@)
+	od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' >$@
+$(BUILD)/compiler/jit.o: $(BUILD)/compiler/krt_h.inc
+
 # ---------------------------------------------------------------- objects
 
 $(BUILD)/%.o: %.c | deps $(BUILD)/compiler/parser.h $(BUILD)/compiler/lexer.h

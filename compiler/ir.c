@@ -262,8 +262,13 @@ simplify_list(struct arena *a, struct ir_node *n)
         return ir_node_new(a, neutral, n->span);
     for (size_t i = 0; i < kids.n; i++)
         kids.items[i] = canonical_leaf(kids.items[i]);
-    if (kids.n == 1)
-        return kids.items[0];
+    if (kids.n == 1) {
+        /* The one test left stands for the whole list (the others merged
+         * into it or were neutral): it implements all of its text. */
+        struct ir_node *k = kids.items[0];
+        k->span = span_join(k->span, n->span);
+        return k;
+    }
     n->u.list.items = (struct ir_node **)kids.items;
     n->u.list.n = kids.n;
     return n;

@@ -14,9 +14,6 @@
  */
 
 %code top {
-#include <assert.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 }
 
@@ -30,18 +27,26 @@
 #include "span.h"
 #include "text.h"
 
-/* Deepest nesting of '(' and '{' a query may have. */
+/*
+ * LIMIT(nesting): a query may nest '(' and '{' at most PARSE_MAX_DEPTH
+ * deep, because the parser's stack and every phase that walks the tree
+ * recursively need a bound; Kibana has none.  A deeper query gets the
+ * error 'query nests deeper than 256 levels' at the '(' or '{' that goes
+ * past the limit, never a stack overflow.
+ */
 #define PARSE_MAX_DEPTH 256
 
 /*
  * What one parse shares between the scanner (its extra data) and the
- * parser.  The scanner reads 'buf', a copy of the query followed by the
- * two NUL bytes flex wants; offsets into it are offsets into the query.
+ * parser.  The scanner reads 'buf', a copy of 'src' followed by the two
+ * NUL bytes flex wants, and writes into it while it scans (flex ends each
+ * match with a NUL for a while): helpers read 'src' instead.
  * 'text' collects the literal being scanned, which starts at 'lit_start'.
  * The first error is kept in 'failed', 'err_span' and 'err_msg' (arena).
  */
 struct parse_ctx {
     struct arena *arena;
+    const char *src;
     char *buf;
     size_t len;
     struct text_builder text;
@@ -77,6 +82,7 @@ static void kql_error(struct span *loc, void *scanner,
 
 %define api.pure full
 %define api.prefix {kql_}
+%define api.token.prefix {TOK_}
 %define api.location.type {struct span}
 %define parse.error custom
 %define parse.lac full
@@ -120,50 +126,65 @@ static void kql_error(struct span *loc, void *scanner,
 %%
 
 query:
-    %empty                          { ctx->root = NULL; }
-  | or_query                        { ctx->root = $1; }
+    %empty
+        { ctx->root = NULL; }
+  | or_query
+        { ctx->root = $1; }
   ;
 
 or_query:
     and_query
-  | or_chain                        { $$ = ast_list(ctx->arena, AST_OR, $1, @$); }
+  | or_chain
+        { $$ = ast_list(ctx->arena, AST_OR, $1, @$); }
   ;
 
 or_chain:
-    and_query OR and_query          { $$ = ast_chain(ctx->arena, $1, $3); }
-  | or_chain OR and_query           { $$ = ast_chain_push(ctx->arena, $1, $3); }
+    and_query OR and_query
+        { $$ = ast_chain(ctx->arena, $1, $3); }
+  | or_chain OR and_query
+        { $$ = ast_chain_push(ctx->arena, $1, $3); }
   ;
 
 and_query:
     not_query
-  | and_chain                       { $$ = ast_list(ctx->arena, AST_AND, $1, @$); }
+  | and_chain
+        { $$ = ast_list(ctx->arena, AST_AND, $1, @$); }
   ;
 
 and_chain:
-    not_query AND not_query         { $$ = ast_chain(ctx->arena, $1, $3); }
-  | and_chain AND not_query         { $$ = ast_chain_push(ctx->arena, $1, $3); }
+    not_query AND not_query
+        { $$ = ast_chain(ctx->arena, $1, $3); }
+  | and_chain AND not_query
+        { $$ = ast_chain_push(ctx->arena, $1, $3); }
   ;
 
 not_query:
-    NOT sub_query                   { $$ = ast_not(ctx->arena, $2, @$); }
+    NOT sub_query
+        { $$ = ast_not(ctx->arena, $2, @$); }
   | sub_query
   ;
 
+/* A group is its inner query, unchanged: (a and b) and c is not
+ * flattened. */
 sub_query:
-    LPAREN or_query RPAREN          { $$ = $2; }
+    LPAREN or_query RPAREN
+        { $$ = $2; }
   | nested_query
   ;
 
 nested_query:
     LITERAL COLON LBRACE or_query RBRACE
-                                    { $$ = ast_nested(ctx->arena, $1, $4, @$); }
+        { $$ = ast_nested(ctx->arena, $1, $4, @$); }
   | expression
   ;
 
 expression:
-    LITERAL range_op LITERAL        { $$ = ast_range(ctx->arena, $1, $2, $3, @$); }
-  | LITERAL COLON list_value        { $$ = ast_field_value(ctx->arena, $1, $3, @$); }
-  | LITERAL                         { $$ = ast_is(ctx->arena, NULL, $1, @$); }
+    LITERAL range_op LITERAL
+        { $$ = ast_range(ctx->arena, $1, $2, $3, @$); }
+  | LITERAL COLON list_value
+        { $$ = ast_field_value(ctx->arena, $1, $3, @$); }
+  | LITERAL
+        { $$ = ast_is(ctx->arena, NULL, $1, @$); }
   ;
 
 range_op:
@@ -173,34 +194,45 @@ range_op:
   | GTE
   ;
 
+/* Value lists: the same shape, with values for operands; their is nodes
+ * get the field in ast_field_value. */
 list_or:
     list_and
-  | list_or_chain                   { $$ = ast_list(ctx->arena, AST_OR, $1, @$); }
+  | list_or_chain
+        { $$ = ast_list(ctx->arena, AST_OR, $1, @$); }
   ;
 
 list_or_chain:
-    list_and OR list_and            { $$ = ast_chain(ctx->arena, $1, $3); }
-  | list_or_chain OR list_and       { $$ = ast_chain_push(ctx->arena, $1, $3); }
+    list_and OR list_and
+        { $$ = ast_chain(ctx->arena, $1, $3); }
+  | list_or_chain OR list_and
+        { $$ = ast_chain_push(ctx->arena, $1, $3); }
   ;
 
 list_and:
     list_not
-  | list_and_chain                  { $$ = ast_list(ctx->arena, AST_AND, $1, @$); }
+  | list_and_chain
+        { $$ = ast_list(ctx->arena, AST_AND, $1, @$); }
   ;
 
 list_and_chain:
-    list_not AND list_not           { $$ = ast_chain(ctx->arena, $1, $3); }
-  | list_and_chain AND list_not     { $$ = ast_chain_push(ctx->arena, $1, $3); }
+    list_not AND list_not
+        { $$ = ast_chain(ctx->arena, $1, $3); }
+  | list_and_chain AND list_not
+        { $$ = ast_chain_push(ctx->arena, $1, $3); }
   ;
 
 list_not:
-    NOT list_value                  { $$ = ast_not(ctx->arena, $2, @$); }
+    NOT list_value
+        { $$ = ast_not(ctx->arena, $2, @$); }
   | list_value
   ;
 
 list_value:
-    LPAREN list_or RPAREN           { $$ = $2; }
-  | LITERAL                         { $$ = ast_is(ctx->arena, NULL, $1, @$); }
+    LPAREN list_or RPAREN
+        { $$ = $2; }
+  | LITERAL
+        { $$ = ast_is(ctx->arena, NULL, $1, @$); }
   ;
 
 %%
@@ -282,7 +314,7 @@ static void
 describe_unexpected(struct msgbuf *m, const struct parse_ctx *ctx,
                     yysymbol_kind_t k, struct span loc)
 {
-    const char *text = ctx->buf + loc.start;
+    const char *text = ctx->src + loc.start;
     size_t len = loc.end - loc.start;
     bool plain = k == YYSYMBOL_LITERAL && len > 0 && len <= 40;
 
@@ -368,6 +400,10 @@ run(struct parse_ctx *ctx)
     return !ctx->failed;
 }
 
+/*
+ * As parse.h says; in addition 'd' may be NULL (nothing is printed) and
+ * 'dsrc' may be NULL (positions are given in the query, named <query>).
+ */
 bool
 parse_query(struct arena *a, struct diag *d, const struct diag_source *dsrc,
             const char *src, size_t len, struct ast_query *q,
@@ -378,6 +414,7 @@ parse_query(struct arena *a, struct diag *d, const struct diag_source *dsrc,
 
     memset(&ctx, 0, sizeof ctx);
     ctx.arena = a;
+    ctx.src = src;
     ctx.len = len;
     text_builder_init(&ctx.text);
     if (!dsrc)

@@ -141,7 +141,8 @@ text_append_escape(struct text_builder *tb, const char *s, size_t n)
 static void
 trim_to(struct text_builder *tb, size_t lo, size_t hi)
 {
-    memmove(tb->bytes, tb->bytes + lo, hi - lo);
+    if (lo > 0)
+        memmove(tb->bytes, tb->bytes + lo, hi - lo);
     tb->len = hi - lo;
     for (size_t i = 0; i < tb->nwild; i++) {
         assert(tb->wild[i] >= lo && tb->wild[i] <= hi);

@@ -7,7 +7,7 @@
  * text_builder, then text_finish() trims it as Kibana does, classifies it
  * (string, wildcard, null, true, false) and copies it into an arena.
  * Decoded text is UTF-8, except that a lone UTF-16 surrogate written as
- * \uXXXX is kept as its 3-byte encoding (WTF-8) so no information is lost.
+ * \uHHHH is kept as its 3-byte encoding (WTF-8) so no information is lost.
  */
 #ifndef KQLC_TEXT_H
 #define KQLC_TEXT_H
@@ -24,7 +24,7 @@
  * A literal being built.  'bytes' and 'wild' are malloc'd and reused from
  * one literal to the next; 'wild' holds byte offsets in increasing order,
  * as in struct kql_text.  'after_high' is true when the last piece was a
- * high surrogate from \uXXXX, which a low surrogate escape right after it
+ * high surrogate from \uHHHH, which a low surrogate escape right after it
  * combines with (JavaScript joins the two code units into one character).
  */
 struct text_builder {
@@ -47,12 +47,12 @@ void text_append(struct text_builder *tb, const char *s, size_t n);
 /* Append an unescaped '*': a wildcard between the bytes around it. */
 void text_append_wildcard(struct text_builder *tb);
 
-/* Append one UTF-16 code unit, as \uXXXX gives it. */
+/* Append one UTF-16 code unit, as \uHHHH gives it. */
 void text_append_unit(struct text_builder *tb, unsigned unit);
 
 /*
  * Append the value of the escape sequence 's' of 'n' bytes, as the scanner
- * matched it: \t \r \n, \uXXXX (hex digits of either case), or a backslash
+ * matched it: \t \r \n, \uHHHH (hex digits of either case), or a backslash
  * and the characters it protects (\\ \" \* \or \NOT and the like).
  */
 void text_append_escape(struct text_builder *tb, const char *s, size_t n);

@@ -179,21 +179,3 @@ toml_shim_node_end(const toml_shim_node *n)
     toml_shim_pos none = { 0, 0 };
     return n ? convert(unwrap(n)->source().end) : none;
 }
-
-extern "C" const char *
-toml_shim_kind_name(enum toml_shim_kind k)
-{
-    switch (k) {
-    case TOML_SHIM_NONE: return "nothing";
-    case TOML_SHIM_TABLE: return "table";
-    case TOML_SHIM_ARRAY: return "array";
-    case TOML_SHIM_STRING: return "string";
-    case TOML_SHIM_INTEGER: return "integer";
-    case TOML_SHIM_FLOAT: return "float";
-    case TOML_SHIM_BOOLEAN: return "boolean";
-    case TOML_SHIM_DATE: return "date";
-    case TOML_SHIM_TIME: return "time";
-    case TOML_SHIM_DATE_TIME: return "date-time";
-    }
-    return "nothing";
-}

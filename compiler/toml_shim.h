@@ -91,9 +91,6 @@ const toml_shim_node *toml_shim_array_at(const toml_shim_node *n,
 struct toml_shim_pos toml_shim_node_pos(const toml_shim_node *n);
 struct toml_shim_pos toml_shim_node_end(const toml_shim_node *n);
 
-/* A name for kind 'k' in messages ("string", "integer", "table"...). */
-const char *toml_shim_kind_name(enum toml_shim_kind k);
-
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,505 @@
+/*
+ * rulefile.c - Elastic detection-rules TOML files into struct rule.
+ *
+ * The file is read whole into the arena (diagnostics quote its lines and
+ * the query's spans point into it), parsed by toml++ through toml_shim,
+ * and checked: every fault is reported before the file is rejected.
+ */
+#include "rulefile.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "toml_shim.h"
+
+/* State of one file being loaded. */
+struct loader {
+    struct arena *a;
+    struct diag *d;
+    const char *path;
+    struct diag_source file;  /* the whole file, base 0 */
+    int errors_before;        /* d->nerrors when the file was opened */
+};
+
+#define NELEMS(x) (sizeof (x) / sizeof *(x))
+
+/* Types of rule whose query selects events one by one. */
+static const char *const query_types[] = {
+    "query", "threshold", "new_terms", "threat_match",
+};
+
+static const char *const severities[] = {
+    "low", "medium", "high", "critical",
+};
+
+/* Report that the file cannot be read, with errno's reason. */
+static bool
+read_failed(struct loader *ld)
+{
+    diag_plain(ld->d, DIAG_ERROR, "cannot read '%s': %s", ld->path,
+               strerror(errno));
+    return false;
+}
+
+/*
+ * Read the file at 'path' into the arena with a NUL after it.  Reports an
+ * I/O error and returns false when it cannot be read or is too large for
+ * 32-bit spans.
+ */
+static bool
+read_file(struct loader *ld, const char **text, size_t *len)
+{
+    FILE *f = fopen(ld->path, "rb");
+    if (!f)
+        return read_failed(ld);
+    size_t cap = 8192, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        cap *= 2;
+        buf = xrealloc(buf, cap);
+    }
+    int failed = ferror(f), saved = errno;
+    fclose(f);
+    if (failed) {
+        free(buf);
+        errno = saved;
+        return read_failed(ld);
+    }
+    if (n > UINT32_MAX) {
+        free(buf);
+        diag_plain(ld->d, DIAG_ERROR, "cannot read '%s': file too large",
+                   ld->path);
+        return false;
+    }
+    *text = arena_strndup(ld->a, buf, n);
+    *len = n;
+    free(buf);
+    return true;
+}
+
+/* Whether errors were reported since the file was opened (warnings
+ * promoted to errors included). */
+static bool
+has_errors(const struct loader *ld)
+{
+    return ld->d->nerrors > ld->errors_before;
+}
+
+/*
+ * Byte offset of 1-based 'line' and 'col' (in code points) of the file,
+ * clamped to the end of that line; 0 for line 0 (no position).  toml++
+ * does not count a byte order mark as a column.
+ */
+static size_t
+offset_at(const struct loader *ld, struct toml_shim_pos p)
+{
+    const char *t = ld->file.text;
+    size_t len = ld->file.len, i = 0;
+    if (p.line == 1 && len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    for (unsigned line = 1; line < p.line && i < len; i++) {
+        if (t[i] == '\n')
+            line++;
+    }
+    for (unsigned col = 1; col < p.col && i < len && t[i] != '\n'; col++) {
+        i++;
+        while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* Report at node 'n' of the file (at its start when 'n' is NULL). */
+static void
+report(struct loader *ld, const toml_shim_node *n, enum diag_severity sev,
+       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+report(struct loader *ld, const toml_shim_node *n, enum diag_severity sev,
+       const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+
+    size_t start = 0, end = 0;
+    if (n) {
+        start = offset_at(ld, toml_shim_node_pos(n));
+        end = offset_at(ld, toml_shim_node_end(n));
+    }
+    if (end <= start)
+        end = start + 1;
+    diag_report(ld->d, &ld->file, sev,
+                span_make((uint32_t)start, (uint32_t)end), "%s", msg);
+}
+
+/* toml++'s message, reworded to read as ours: lower case, no period. */
+static void
+report_syntax(struct loader *ld, const struct toml_shim_error *err)
+{
+    char msg[sizeof err->message];
+    snprintf(msg, sizeof msg, "%s", err->message);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '.' || msg[n - 1] == '\n'))
+        msg[--n] = '\0';
+    if (msg[0] >= 'A' && msg[0] <= 'Z')
+        msg[0] = (char)(msg[0] - 'A' + 'a');
+
+    const char *what = msg, *sep = ": ";
+    if (strncmp(msg, "error while ", 12) == 0) {
+        what = msg + 6;
+        sep = " ";
+    }
+    if (err->pos.line == 0) {
+        diag_plain(ld->d, DIAG_ERROR, "'%s': invalid TOML%s%s", ld->path,
+                   sep, what);
+        return;
+    }
+    size_t off = offset_at(ld, err->pos);
+    diag_report(ld->d, &ld->file, DIAG_ERROR,
+                span_make((uint32_t)off, (uint32_t)off + 1),
+                "invalid TOML%s%s", sep, what);
+}
+
+/* What 'n' is, as a phrase for messages ("an integer"). */
+static const char *
+kind_phrase(const toml_shim_node *n)
+{
+    switch (toml_shim_kind(n)) {
+    case TOML_SHIM_NONE: return "nothing";
+    case TOML_SHIM_TABLE: return "a table";
+    case TOML_SHIM_ARRAY: return "an array";
+    case TOML_SHIM_STRING: return "a string";
+    case TOML_SHIM_INTEGER: return "an integer";
+    case TOML_SHIM_FLOAT: return "a float";
+    case TOML_SHIM_BOOLEAN: return "a boolean";
+    case TOML_SHIM_DATE: return "a date";
+    case TOML_SHIM_TIME: return "a time";
+    case TOML_SHIM_DATE_TIME: return "a date-time";
+    }
+    return "nothing";
+}
+
+/*
+ * The string at 'key' of 'table' (whose header is 'where' in messages),
+ * copied into the arena.  NULL when absent (an error if 'required') or
+ * not a string (an error).
+ */
+static const char *
+get_string(struct loader *ld, const toml_shim_node *table, const char *where,
+           const char *key, bool required, size_t *lenp)
+{
+    const toml_shim_node *n = toml_shim_get(table, key);
+    const char *s;
+    size_t len;
+    if (!n) {
+        if (required)
+            report(ld, table, DIAG_ERROR, "missing key '%s' in '%s'", key,
+                   where);
+        return NULL;
+    }
+    if (!toml_shim_string(n, &s, &len)) {
+        report(ld, n, DIAG_ERROR, "'%s' must be a string, not %s", key,
+               kind_phrase(n));
+        return NULL;
+    }
+    if (lenp)
+        *lenp = len;
+    return arena_strndup(ld->a, s, len);
+}
+
+/* The strings of the array at 'key' of [rule]; absent is empty. */
+static const char **
+get_strings(struct loader *ld, const toml_shim_node *rule, const char *key,
+            size_t *np)
+{
+    const toml_shim_node *n = toml_shim_get(rule, key);
+    *np = 0;
+    if (!n)
+        return NULL;
+    if (toml_shim_kind(n) != TOML_SHIM_ARRAY) {
+        report(ld, n, DIAG_ERROR, "'%s' must be an array of strings, not %s",
+               key, kind_phrase(n));
+        return NULL;
+    }
+    size_t count = toml_shim_array_len(n);
+    const char **out = arena_alloc(ld->a, (count + 1) * sizeof *out);
+    for (size_t i = 0; i < count; i++) {
+        const toml_shim_node *e = toml_shim_array_at(n, i);
+        const char *s;
+        size_t len;
+        if (!toml_shim_string(e, &s, &len)) {
+            report(ld, e, DIAG_ERROR, "'%s' must be an array of strings; "
+                   "element %zu is %s", key, i + 1, kind_phrase(e));
+            return NULL;
+        }
+        out[i] = arena_strndup(ld->a, s, len);
+    }
+    *np = count;
+    return count ? out : NULL;
+}
+
+/* The tactic of one [[rule.threat]] entry 't' into 'out'. */
+static bool
+load_tactic(struct loader *ld, const toml_shim_node *t,
+            struct rule_tactic *out)
+{
+    const char *where = "[rule.threat.tactic]";
+    const toml_shim_node *tac = toml_shim_get(t, "tactic");
+    if (!tac) {
+        report(ld, t, DIAG_ERROR, "missing table 'tactic' in "
+               "'[[rule.threat]]'");
+        return false;
+    }
+    if (toml_shim_kind(tac) != TOML_SHIM_TABLE) {
+        report(ld, tac, DIAG_ERROR, "'tactic' must be a table, not %s",
+               kind_phrase(tac));
+        return false;
+    }
+    int before = ld->d->nerrors;
+    out->id = get_string(ld, tac, where, "id", true, NULL);
+    out->name = get_string(ld, tac, where, "name", true, NULL);
+    out->reference = get_string(ld, tac, where, "reference", false, NULL);
+    return ld->d->nerrors == before;
+}
+
+/* The tactics of the [[rule.threat]] entries of [rule]. */
+static void
+load_tactics(struct loader *ld, const toml_shim_node *rule, struct rule *r)
+{
+    const toml_shim_node *threat = toml_shim_get(rule, "threat");
+    if (!threat)
+        return;
+    if (toml_shim_kind(threat) != TOML_SHIM_ARRAY) {
+        report(ld, threat, DIAG_ERROR, "'threat' must be an array of "
+               "tables ([[rule.threat]]), not %s", kind_phrase(threat));
+        return;
+    }
+    size_t n = toml_shim_array_len(threat);
+    r->tactics = arena_alloc(ld->a, (n + 1) * sizeof *r->tactics);
+    for (size_t i = 0; i < n; i++) {
+        const toml_shim_node *t = toml_shim_array_at(threat, i);
+        if (toml_shim_kind(t) != TOML_SHIM_TABLE) {
+            report(ld, t, DIAG_ERROR, "'threat' must be an array of "
+                   "tables; element %zu is %s", i + 1, kind_phrase(t));
+            continue;
+        }
+        if (load_tactic(ld, t, &r->tactics[r->ntactics]))
+            r->ntactics++;
+    }
+}
+
+/*
+ * Point r->query_src at the query.  The value starts at its opening
+ * quote; TOML drops a newline right after an opening triple quote.  The
+ * bytes after the delimiter are compared with the value, so a basic string
+ * with escapes, or a newline TOML normalised, falls back to the query
+ * alone.
+ */
+static void
+locate_query(struct loader *ld, const toml_shim_node *n, struct rule *r)
+{
+    const char *t = ld->file.text;
+    size_t len = ld->file.len;
+    size_t q = offset_at(ld, toml_shim_node_pos(n));
+    size_t start = q + 1;
+
+    if (q + 3 <= len && (memcmp(t + q, "'''", 3) == 0
+                         || memcmp(t + q, "\"\"\"", 3) == 0)) {
+        start = q + 3;
+        if (start < len && t[start] == '\n')
+            start++;
+        else if (start + 1 < len && t[start] == '\r' && t[start + 1] == '\n')
+            start += 2;
+    }
+    if (q < len && (t[q] == '\'' || t[q] == '"') && start <= len
+        && r->query_len <= len - start
+        && memcmp(t + start, r->query, r->query_len) == 0) {
+        r->query_src = ld->file;
+        r->query_src.base = (uint32_t)start;
+        return;
+    }
+    r->query_src.name = arena_printf(ld->a, "%s (query)", ld->path);
+    r->query_src.text = r->query;
+    r->query_src.len = r->query_len;
+    r->query_src.base = 0;
+}
+
+/* Whether 's' is one of the 'n' strings of 'set'. */
+static bool
+one_of(const char *s, const char *const *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(s, set[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The name to call the rule by in messages. */
+static const char *
+display_name(const struct rule *r)
+{
+    if (r->name)
+        return r->name;
+    return r->rule_id ? r->rule_id : "(unnamed)";
+}
+
+/*
+ * Language and type: KQL rules whose query selects events.  One message
+ * for a rule of another language, whatever its type (an EQL rule has type
+ * 'eql' too).  Returns false when the rule is of the wrong kind.
+ */
+static bool
+check_kind(struct loader *ld, const toml_shim_node *rule,
+           const struct rule *r)
+{
+    if (r->language && strcmp(r->language, "kuery") != 0) {
+        report(ld, toml_shim_get(rule, "language"), DIAG_ERROR,
+               "rule '%s' is written in '%s'; kqlc compiles KQL ('kuery') "
+               "rules only", display_name(r), r->language);
+        return false;
+    }
+    if (!r->type)
+        return true;
+    if (!one_of(r->type, query_types, NELEMS(query_types))) {
+        report(ld, toml_shim_get(rule, "type"), DIAG_ERROR,
+               "rule '%s' has type '%s'; kqlc compiles rules of type 'query', "
+               "'threshold', 'new_terms' and 'threat_match' only",
+               display_name(r), r->type);
+        return false;
+    }
+    /* LIMIT(rule types): thresholds, new-terms windows and indicator
+     * matches need state across events; the detector alerts on each event
+     * the query selects, and says so here. */
+    if (strcmp(r->type, "query") != 0) {
+        report(ld, toml_shim_get(rule, "type"), DIAG_WARNING,
+               "rule '%s' has type '%s'; only its query is compiled and "
+               "every event it selects is an alert", display_name(r),
+               r->type);
+    }
+    return true;
+}
+
+/* risk_score: an integer from 0 to 100; -1 when missing or wrong. */
+static int
+get_risk_score(struct loader *ld, const toml_shim_node *rule)
+{
+    const toml_shim_node *n = toml_shim_get(rule, "risk_score");
+    long long v;
+    if (!n) {
+        report(ld, rule, DIAG_ERROR, "missing key 'risk_score' in '[rule]'");
+        return -1;
+    }
+    if (!toml_shim_integer(n, &v)) {
+        report(ld, n, DIAG_ERROR, "'risk_score' must be an integer, not %s",
+               kind_phrase(n));
+        return -1;
+    }
+    if (v < 0 || v > 100) {
+        report(ld, n, DIAG_ERROR, "'risk_score' is %lld; expected 0 to 100",
+               v);
+        return -1;
+    }
+    return (int)v;
+}
+
+/* The keys of [rule] into 'r', reporting what is missing or wrong. */
+static void
+load_keys(struct loader *ld, const toml_shim_node *rule, struct rule *r)
+{
+    const char *w = "[rule]";
+    r->name = get_string(ld, rule, w, "name", true, NULL);
+    r->rule_id = get_string(ld, rule, w, "rule_id", true, NULL);
+    r->type = get_string(ld, rule, w, "type", true, NULL);
+    r->language = get_string(ld, rule, w, "language", true, NULL);
+    r->severity = get_string(ld, rule, w, "severity", true, NULL);
+    r->risk_score = get_risk_score(ld, rule);
+    r->description = get_string(ld, rule, w, "description", false, NULL);
+    r->index = get_strings(ld, rule, "index", &r->nindex);
+    r->tags = get_strings(ld, rule, "tags", &r->ntags);
+    load_tactics(ld, rule, r);
+
+    if (r->severity && !one_of(r->severity, severities, NELEMS(severities))) {
+        report(ld, toml_shim_get(rule, "severity"), DIAG_ERROR,
+               "'severity' is '%s'; expected 'low', 'medium', 'high' or "
+               "'critical'", r->severity);
+    }
+}
+
+/* The rule of the parsed document 'root'; NULL after reporting why not. */
+static struct rule *
+load_rule(struct loader *ld, const toml_shim_node *root)
+{
+    const toml_shim_node *rule = toml_shim_get(root, "rule");
+    if (!rule) {
+        report(ld, NULL, DIAG_ERROR, "missing table '[rule]'; expected an "
+               "Elastic detection rule");
+        return NULL;
+    }
+    if (toml_shim_kind(rule) != TOML_SHIM_TABLE) {
+        report(ld, rule, DIAG_ERROR, "'rule' must be a table, not %s",
+               kind_phrase(rule));
+        return NULL;
+    }
+
+    struct rule *r = arena_alloc(ld->a, sizeof *r);
+    r->path = arena_strdup(ld->a, ld->path);
+    load_keys(ld, rule, r);
+    if (check_kind(ld, rule, r)) {
+        r->query = get_string(ld, rule, "[rule]", "query", true,
+                              &r->query_len);
+        if (r->query)
+            locate_query(ld, toml_shim_get(rule, "query"), r);
+    }
+    return has_errors(ld) ? NULL : r;
+}
+
+enum rulefile_status
+rulefile_read(struct arena *a, struct diag *d, const char *path,
+              struct ptrvec *rules)
+{
+    struct loader ld = { .a = a, .d = d, .path = path,
+                         .errors_before = d->nerrors };
+    struct toml_shim_error err;
+    const char *text;
+    size_t len;
+
+    if (!read_file(&ld, &text, &len))
+        return RULEFILE_IO_ERROR;
+    ld.file.name = path;
+    ld.file.text = text;
+    ld.file.len = len;
+    ld.file.base = 0;
+
+    toml_shim_doc *doc = toml_shim_parse(text, len, path, &err);
+    if (!doc) {
+        if (err.out_of_memory)
+            arena_oom();
+        report_syntax(&ld, &err);
+        return RULEFILE_REJECTED;
+    }
+    struct rule *r = load_rule(&ld, toml_shim_root(doc));
+    toml_shim_free(doc);
+    if (!r)
+        return RULEFILE_REJECTED;
+    ptrvec_push(a, rules, r);
+    return RULEFILE_OK;
+}
+
+bool
+rulefile_load(struct arena *a, struct diag *d, const char *path,
+              struct ptrvec *rules)
+{
+    return rulefile_read(a, d, path, rules) == RULEFILE_OK;
+}

@@ -1,0 +1,75 @@
+/*
+ * krt_event.h - the event as the scanner leaves it and the value tests
+ * read it; private to runtime/.
+ */
+#ifndef KRT_EVENT_H
+#define KRT_EVENT_H
+
+#include <stddef.h>
+
+#include "krt_run.h"
+
+/* "No index": no value, no slot, no trie node. */
+#define KRT_NONE 0xffffffffu
+
+/*
+ * The values of one line.  Each field path that a field of the table
+ * names has a slot; the values found at that path are chained from
+ * head[slot] through krt_value.next, in document order.  Several fields
+ * with the same path share a slot.  'buf' is where escaped strings are
+ * decoded: the scanner keeps it at least as long as the longest escaped
+ * string it recorded, so decoding never allocates.
+ */
+struct krt_event {
+    const struct krt_field *fields;
+    krt_u32 nfields;
+    const krt_u32 *field_slot; /* KRT_NONE: a path that is never found */
+    krt_u32 *head;             /* per slot: first value, or KRT_NONE */
+    krt_u32 *tail;             /* per slot: last value (when head is set) */
+    struct krt_value *vals;
+    krt_u32 nvals;
+    krt_u32 capvals;
+    char *buf;
+    size_t bufcap;
+};
+
+/*
+ * Decode the JSON string body 's' (validated: escapes well formed) into
+ * 'out', which has room for 'len' bytes; returns the decoded length.
+ */
+size_t krt_unescape(const char *s, size_t len, char *out);
+
+/*
+ * The length of the well-formed UTF-8 sequence (RFC 3629: no overlongs,
+ * no surrogates, nothing past U+10FFFF) that starts with the byte >= 0x80
+ * at 'p', or 0 when there is none before 'end'.
+ */
+static inline size_t
+krt_utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned lo = 0x80, hi = 0xbf;
+    size_t n;
+
+    if (*p >= 0xc2 && *p <= 0xdf) {
+        n = 2;
+    } else if (*p >= 0xe0 && *p <= 0xef) {
+        n = 3;
+        lo = *p == 0xe0 ? 0xa0 : lo; /* overlong below U+0800 */
+        hi = *p == 0xed ? 0x9f : hi; /* surrogates */
+    } else if (*p >= 0xf0 && *p <= 0xf4) {
+        n = 4;
+        lo = *p == 0xf0 ? 0x90 : lo; /* overlong below U+10000 */
+        hi = *p == 0xf4 ? 0x8f : hi; /* past U+10FFFF */
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    }
+    return n;
+}
+
+#endif

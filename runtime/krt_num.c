@@ -1,0 +1,194 @@
+/*
+ * krt_num.c - integer fields: numbers and numeric strings read as
+ * Elasticsearch coerces them (exactly as Java's BigDecimal reads the
+ * text, then truncated toward zero), and lookups in range tables.
+ *
+ * The value is never held as a double: the digits are accumulated in 64
+ * bits and the first one that would pass 2^63 ends the work, so a number
+ * of thousands of digits costs one pass over its text.
+ */
+#include "krt_run.h"
+
+#include "krt_event.h"
+
+/* A decimal as BigDecimal's syntax splits it. */
+struct decimal {
+    const char *int_digits;
+    size_t nint;
+    const char *frac_digits;
+    size_t nfrac;
+    krt_i64 exp;
+    bool neg;
+};
+
+#define INT32_LO (-2147483647LL - 1)
+#define INT32_HI 2147483647LL
+
+static size_t
+skip_digits(const char *s, size_t i, size_t len)
+{
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+/*
+ * The exponent s[i..len), after the 'e'.  BigDecimal refuses more than
+ * ten digits once leading zeros are gone, and values outside int.
+ */
+static bool
+split_exponent(const char *s, size_t i, size_t len, krt_i64 *exp)
+{
+    bool neg = false;
+    krt_i64 e = 0;
+
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        neg = s[i++] == '-';
+    if (i == len || skip_digits(s, i, len) != len)
+        return false;
+    while (len - i > 10 && s[i] == '0')
+        i++;
+    if (len - i > 10)
+        return false;
+    for (; i < len; i++)
+        e = e * 10 + (s[i] - '0');
+    *exp = neg ? -e : e;
+    return *exp >= INT32_LO && *exp <= INT32_HI;
+}
+
+/* Split 's' as [+-] digits [. digits] [eE [+-] digits]; false if it isn't. */
+static bool
+split_decimal(const char *s, size_t len, struct decimal *d)
+{
+    size_t i = 0, j;
+
+    d->neg = false;
+    d->exp = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        d->neg = s[i++] == '-';
+    j = skip_digits(s, i, len);
+    d->int_digits = s + i;
+    d->nint = j - i;
+    i = j;
+    d->frac_digits = s + i;
+    d->nfrac = 0;
+    if (i < len && s[i] == '.') {
+        j = skip_digits(s, i + 1, len);
+        d->frac_digits = s + i + 1;
+        d->nfrac = j - (i + 1);
+        i = j;
+    }
+    if (d->nint + d->nfrac == 0)
+        return false;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        if (!split_exponent(s, i + 1, len, &d->exp))
+            return false;
+        i = len;
+    }
+    /* BigDecimal's scale, fraction digits less exponent, is an int too. */
+    return i == len && (krt_i64)d->nfrac - d->exp >= INT32_LO
+           && (krt_i64)d->nfrac - d->exp <= INT32_HI;
+}
+
+static unsigned
+digit_at(const struct decimal *d, size_t i)
+{
+    const char *c = i < d->nint ? &d->int_digits[i]
+                                : &d->frac_digits[i - d->nint];
+    return (unsigned)(*c - '0');
+}
+
+/*
+ * The magnitude of the integer part of 'd' in '*out'; false when it
+ * exceeds 2^63, which no integer type holds.
+ */
+static bool
+magnitude(const struct decimal *d, krt_u64 *out)
+{
+    const krt_u64 limit = (krt_u64)1 << 63;
+    krt_i64 k = (krt_i64)d->nint + d->exp; /* digits before the point */
+    krt_i64 n = (krt_i64)(d->nint + d->nfrac);
+    krt_u64 acc = 0;
+
+    for (krt_i64 i = 0; i < k && i < n; i++) {
+        unsigned dg = digit_at(d, (size_t)i);
+        if (acc > (limit - dg) / 10)
+            return false;
+        acc = acc * 10 + dg;
+    }
+    for (krt_i64 i = n; acc != 0 && i < k; i++) {
+        if (acc > limit / 10)
+            return false;
+        acc *= 10;
+    }
+    *out = acc;
+    return true;
+}
+
+static unsigned
+type_bits(krt_u32 type)
+{
+    switch (type) {
+    case KRT_INTEGER:
+        return 32;
+    case KRT_SHORT:
+        return 16;
+    case KRT_BYTE:
+        return 8;
+    default:
+        return 64;
+    }
+}
+
+enum krt_int_status
+krt_parse_int(const char *s, size_t len, krt_u32 type, krt_i64 *out)
+{
+    struct decimal d;
+    krt_u64 mag, neg_max;
+
+    if (!split_decimal(s, len, &d))
+        return KRT_INT_NAN;
+    if (!magnitude(&d, &mag))
+        return KRT_INT_RANGE;
+    neg_max = (krt_u64)1 << (type_bits(type) - 1);
+    if (mag > neg_max - !d.neg)
+        return KRT_INT_RANGE;
+    *out = d.neg && mag ? -(krt_i64)(mag - 1) - 1 : (krt_i64)mag;
+    return KRT_INT_OK;
+}
+
+/* Whether 'x' lies in one of the 'n' sorted, disjoint ranges. */
+static bool
+in_ranges(const struct krt_i64_range *r, krt_u32 n, krt_i64 x)
+{
+    krt_u32 lo = 0, hi = n;
+
+    while (lo < hi) {
+        krt_u32 mid = lo + (hi - lo) / 2;
+        if (r[mid].last < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && r[lo].first <= x;
+}
+
+bool
+krt_any_long_in(struct krt_event *ev, krt_u32 field,
+                const struct krt_i64_range *ranges, krt_u32 n)
+{
+    const struct krt_value *v;
+    const char *s;
+    size_t len;
+    krt_i64 x;
+
+    for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
+        if (v->kind != KRT_V_NUMBER && v->kind != KRT_V_STRING)
+            continue;
+        krt_value_text(ev, v, &s, &len);
+        if (krt_parse_int(s, len, ev->fields[field].type, &x) == KRT_INT_OK
+            && in_ranges(ranges, n, x))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,411 @@
+/*
+ * krt_run.c - a detector's run: every input line by line through the
+ * scanner and the rules into the output, with the counters and the
+ * summary at the end.
+ */
+#include "krt_run.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "krt_io.h"
+#include "krt_log.h"
+
+/* Malformed lines reported one by one in each file; the rest are counted. */
+#define SHOWN_PER_FILE 10
+
+/*
+ * The state of one run.  The run owns the scanner, reader, output and
+ * built strings; 'prog' and 'opt' are the caller's.  'line' is the line
+ * being evaluated (it lives in the reader's buffer) and 'shown' says
+ * whether the formats that write a line once already wrote it.
+ */
+struct krt_run {
+    const struct krt_program *prog;
+    const struct krt_options *opt;
+    krt_event_fn on_event;
+    void *ctx;
+    struct krt_scanner *sc;
+    struct krt_reader rd;
+    struct krt_out out;
+    struct krt_counters c;
+    struct krt_buf *rule_json; /* per rule: an alert up to the file name */
+    struct krt_buf file_json;  /* the file as JSON, then ,"line": */
+    char long_reason[64];
+    int file;
+    const char *file_name;
+    krt_u64 line_no;
+    krt_u64 file_malformed;
+    const char *line;
+    size_t len;
+    bool shown;
+    bool stop;
+    int status;
+};
+
+/* The default event function: each rule's own match. */
+static void
+match_rules(struct krt_run *run, struct krt_event *ev, void *ctx)
+{
+    const struct krt_program *prog = run->prog;
+
+    (void)ctx;
+    for (krt_u32 i = 0; i < prog->nrules; i++) {
+        if (prog->rules[i].match && prog->rules[i].match(ev))
+            krt_run_alert(run, i);
+    }
+}
+
+/* ------------------------------------------------------------ setup */
+
+static void
+json_or_null(struct krt_buf *b, const char *s)
+{
+    if (s)
+        krt_buf_json(b, s);
+    else
+        krt_buf_str(b, "null");
+}
+
+static bool
+build_rule_json(struct krt_buf *b, const struct krt_rule *r)
+{
+    char score[48];
+
+    krt_buf_str(b, "{\"rule\":{\"name\":");
+    json_or_null(b, r->name);
+    krt_buf_str(b, ",\"rule_id\":");
+    json_or_null(b, r->rule_id);
+    krt_buf_str(b, ",\"severity\":");
+    json_or_null(b, r->severity);
+    snprintf(score, sizeof score, ",\"risk_score\":%d,\"threat\":[",
+             r->risk_score);
+    krt_buf_str(b, score);
+    for (krt_u32 t = 0; t < r->ntactics; t++) {
+        krt_buf_str(b, t ? ",{\"tactic\":{\"id\":" : "{\"tactic\":{\"id\":");
+        json_or_null(b, r->tactics[t].id);
+        krt_buf_str(b, ",\"name\":");
+        json_or_null(b, r->tactics[t].name);
+        krt_buf_str(b, "}}");
+    }
+    krt_buf_str(b, "]},\"source\":{\"file\":");
+    return !b->failed;
+}
+
+static bool
+build_alert_prefixes(struct krt_run *run)
+{
+    const struct krt_program *prog = run->prog;
+
+    run->rule_json = calloc(prog->nrules ? prog->nrules : 1,
+                            sizeof *run->rule_json);
+    if (!run->rule_json)
+        return false;
+    for (krt_u32 i = 0; i < prog->nrules; i++) {
+        if (!build_rule_json(&run->rule_json[i], &prog->rules[i]))
+            return false;
+    }
+    return true;
+}
+
+/* --dataset: the default of every constant_keyword data_stream.dataset. */
+static bool
+set_dataset(struct krt_run *run)
+{
+    const struct krt_program *prog = run->prog;
+    const char *ds = run->opt->dataset;
+    bool used = false;
+
+    for (krt_u32 f = 0; ds && f < prog->nfields; f++) {
+        if (prog->fields[f].type != KRT_CONSTANT_KEYWORD
+            || strcmp(prog->fields[f].path, "data_stream.dataset") != 0)
+            continue;
+        if (!krt_scanner_set_default(run->sc, f, ds, strlen(ds)))
+            return false;
+        used = true;
+    }
+    if (ds && !used)
+        KRT_LOG(KRT_LOG_INFO, "%s: note: no rule reads data_stream.dataset;"
+                " --dataset changes nothing", run->opt->name);
+    return true;
+}
+
+static bool
+prepare(struct krt_run *run)
+{
+    snprintf(run->long_reason, sizeof run->long_reason,
+             "line longer than %zu bytes", run->opt->max_line);
+    run->sc = krt_scanner_new(run->prog->fields, run->prog->nfields);
+    return run->sc && set_dataset(run)
+           && krt_reader_init(&run->rd, run->opt->max_line)
+           && krt_out_init(&run->out, run->opt->out_fd)
+           && build_alert_prefixes(run);
+}
+
+static void
+release(struct krt_run *run)
+{
+    for (krt_u32 i = 0; run->rule_json && i < run->prog->nrules; i++)
+        free(run->rule_json[i].p);
+    free(run->rule_json);
+    free(run->file_json.p);
+    krt_out_free(&run->out);
+    krt_reader_free(&run->rd);
+    krt_scanner_free(run->sc);
+}
+
+/* ----------------------------------------------------------- output */
+
+void
+krt_run_alert(struct krt_run *run, krt_u32 rule)
+{
+    struct krt_out *o = &run->out;
+
+    assert(rule < run->prog->nrules);
+    run->c.alerts++;
+    if (run->opt->format == KRT_FORMAT_ALERT) {
+        krt_out_write(o, run->rule_json[rule].p, run->rule_json[rule].len);
+        krt_out_write(o, run->file_json.p, run->file_json.len);
+        krt_out_u64(o, run->line_no);
+        krt_out_write(o, "},\"event\":", 10);
+        krt_out_write(o, run->line, run->len);
+        krt_out_write(o, "}\n", 2);
+        return;
+    }
+    if (run->shown || run->opt->format == KRT_FORMAT_COUNT)
+        return;
+    run->shown = true;
+    if (run->opt->format == KRT_FORMAT_EVENT) {
+        krt_out_write(o, run->line, run->len);
+    } else {
+        if (run->opt->nfiles > 1) {
+            krt_out_write(o, run->file_name, strlen(run->file_name));
+            krt_out_write(o, ":", 1);
+        }
+        krt_out_u64(o, run->line_no);
+    }
+    krt_out_write(o, "\n", 1);
+}
+
+/* ------------------------------------------------------------ lines */
+
+static void
+malformed(struct krt_run *run, size_t col, const char *reason)
+{
+    struct krt_counters *c = &run->c;
+
+    c->malformed++;
+    if (c->nfirst < KRT_FIRST_MALFORMED)
+        c->first_malformed[c->nfirst++] = (struct krt_line_ref){
+            run->file, run->line_no };
+    if (++run->file_malformed <= SHOWN_PER_FILE)
+        KRT_LOG(KRT_LOG_WARN, "%s:%llu:%zu: warning: malformed event: %s",
+                run->file_name, run->line_no, col, reason);
+}
+
+static void
+evaluate(struct krt_run *run, const char *line, size_t len)
+{
+    struct krt_event *ev;
+    struct krt_scan_error err;
+
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    switch (krt_scan_line(run->sc, line, len, &ev, &err)) {
+    case KRT_SCAN_EVENT:
+        run->c.events++;
+        run->line = line;
+        run->len = len;
+        run->shown = false;
+        run->on_event(run, ev, run->ctx);
+        run->stop = run->out.err != 0;
+        break;
+    case KRT_SCAN_BLANK:
+        run->c.blank++;
+        break;
+    case KRT_SCAN_MALFORMED:
+        malformed(run, err.col, err.reason);
+        break;
+    case KRT_SCAN_NOMEM:
+        malformed(run, err.col, err.reason);
+        KRT_LOG(KRT_LOG_ERROR, "%s: error: out of memory", run->opt->name);
+        run->status = 2;
+        run->stop = true;
+        break;
+    }
+}
+
+/* ------------------------------------------------------------ files */
+
+/* A file as messages and results name it. */
+static const char *
+file_name(const struct krt_options *opt, int file)
+{
+    if (file < 0 || strcmp(opt->files[file], "-") == 0)
+        return "<stdin>";
+    return opt->files[file];
+}
+
+static bool
+start_file(struct krt_run *run, int file)
+{
+    run->file = file;
+    run->file_name = file_name(run->opt, file);
+    run->line_no = 0;
+    run->file_malformed = 0;
+    run->file_json.len = 0;
+    krt_buf_json(&run->file_json, run->file_name);
+    krt_buf_str(&run->file_json, ",\"line\":");
+    return !run->file_json.failed;
+}
+
+static void
+read_lines(struct krt_run *run)
+{
+    const char *line;
+    size_t len;
+
+    while (!run->stop) {
+        enum krt_read r = krt_reader_next(&run->rd, &line, &len);
+
+        if (r == KRT_READ_END)
+            return;
+        if (r == KRT_READ_ERROR) {
+            KRT_LOG(KRT_LOG_ERROR, "%s: error: cannot read '%s': %s",
+                    run->opt->name, run->file_name, run->rd.error);
+            run->status = 2;
+            return;
+        }
+        run->c.lines++;
+        run->line_no++;
+        if (r == KRT_READ_LONG)
+            malformed(run, run->opt->max_line + 1, run->long_reason);
+        else
+            evaluate(run, line, len);
+    }
+}
+
+static void
+run_file(struct krt_run *run, int file)
+{
+    char err[160];
+    struct krt_source *src;
+
+    if (!start_file(run, file)) {
+        run->stop = true;
+        run->status = 2;
+        return;
+    }
+    src = krt_source_open(file < 0 ? "-" : run->opt->files[file], err,
+                          sizeof err);
+    if (!src) {
+        KRT_LOG(KRT_LOG_ERROR, "%s: error: cannot open '%s': %s",
+                run->opt->name, run->file_name, err);
+        run->status = 2;
+        return;
+    }
+    krt_reader_start(&run->rd, src);
+    read_lines(run);
+    krt_source_close(src);
+    if (run->file_malformed > SHOWN_PER_FILE)
+        KRT_LOG(KRT_LOG_WARN, "%s: note: %llu more malformed lines not shown",
+                run->file_name, run->file_malformed - SHOWN_PER_FILE);
+}
+
+/* ---------------------------------------------------------- the end */
+
+/* "3, 7" or "a.json:3, b.json:7": where the first malformed lines are. */
+static void
+first_malformed(const struct krt_run *run, char *buf, size_t cap)
+{
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (krt_u32 i = 0; i < run->c.nfirst && n < cap; i++) {
+        const struct krt_line_ref *r = &run->c.first_malformed[i];
+        const char *sep = i ? ", " : "; first malformed: ";
+        int w;
+
+        if (run->opt->nfiles > 1)
+            w = snprintf(buf + n, cap - n, "%s%s:%llu", sep,
+                         file_name(run->opt, r->file), r->line);
+        else
+            w = snprintf(buf + n, cap - n, "%s%llu", sep, r->line);
+        n += w > 0 ? (size_t)w : 0;
+    }
+}
+
+static void
+summary(const struct krt_run *run)
+{
+    const struct krt_counters *c = &run->c;
+    char first[1024];
+
+    first_malformed(run, first, sizeof first);
+    KRT_LOG(KRT_LOG_INFO, "%s: %llu lines = %llu events + %llu malformed"
+            " + %llu blank, %llu alerts, %llu bytes, %.3f s%s",
+            run->opt->name, c->lines, c->events, c->malformed, c->blank,
+            c->alerts, c->bytes, c->seconds, first);
+}
+
+static double
+since(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec)
+           + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Write what is left; report an output failure other than a closed pipe. */
+static void
+finish_output(struct krt_run *run)
+{
+    if (run->opt->format == KRT_FORMAT_COUNT && !run->stop) {
+        krt_out_u64(&run->out, run->c.alerts);
+        krt_out_write(&run->out, "\n", 1);
+    }
+    if (krt_out_flush(&run->out) || run->out.err == EPIPE)
+        return;
+    KRT_LOG(KRT_LOG_ERROR, "%s: error: cannot write the output: %s",
+            run->opt->name, strerror(run->out.err));
+    run->status = 2;
+}
+
+int
+krt_run(const struct krt_program *prog, const struct krt_options *opt,
+        krt_event_fn on_event, void *ctx, struct krt_counters *counters)
+{
+    struct krt_run run = { 0 };
+    struct timespec t0;
+
+    signal(SIGPIPE, SIG_IGN);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run.prog = prog;
+    run.opt = opt;
+    run.on_event = on_event ? on_event : match_rules;
+    run.ctx = ctx;
+    if (!prepare(&run)) {
+        KRT_LOG(KRT_LOG_ERROR, "%s: error: out of memory", opt->name);
+        release(&run);
+        return 2;
+    }
+    /* File -1 is standard input, read when no file is named. */
+    for (int i = opt->nfiles ? 0 : -1; i < opt->nfiles && !run.stop; i++)
+        run_file(&run, i);
+    finish_output(&run);
+    run.c.bytes = run.rd.bytes;
+    run.c.seconds = since(&t0);
+    if (!opt->quiet && run.out.err != EPIPE)
+        summary(&run);
+    if (counters)
+        *counters = run.c;
+    release(&run);
+    return run.status;
+}

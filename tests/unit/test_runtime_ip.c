@@ -1,0 +1,278 @@
+/*
+ * test_runtime_ip.c - addresses as Elasticsearch's ip fields read them,
+ * and krt_any_ip_in over range tables.
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "runtime_test.h"
+
+#define V4(a, b, c, d)                                                    \
+    { 0, 0xffff00000000ull | (krt_u64)(a) << 24 | (krt_u64)(b) << 16      \
+             | (krt_u64)(c) << 8 | (krt_u64)(d) }
+
+struct ip_case {
+    const char *text;
+    struct krt_ip want;
+};
+
+static const struct ip_case valid[] = {
+    { "10.0.0.5", V4(10, 0, 0, 5) },
+    { "0.0.0.0", V4(0, 0, 0, 0) },
+    { "255.255.255.255", V4(255, 255, 255, 255) },
+    { "192.168.1.10", V4(192, 168, 1, 10) },
+    { "::ffff:10.0.0.5", V4(10, 0, 0, 5) },
+    { "::FFFF:a00:5", V4(10, 0, 0, 5) },
+    { "0000:0000:0000:0000:0000:ffff:0a00:0005", V4(10, 0, 0, 5) },
+    { "0:0:0:0:0:ffff:10.0.0.5", V4(10, 0, 0, 5) },
+    { "::10.0.0.5", { 0, 0x0a000005ull } },
+    { "::", { 0, 0 } },
+    { "::1", { 0, 1 } },
+    { "0:0:0:0:0:0:0:1", { 0, 1 } },
+    { "::0:1", { 0, 1 } },
+    { "FE80::1", { 0xfe80000000000000ull, 1 } },
+    { "fe80::", { 0xfe80000000000000ull, 0 } },
+    { "2001:db8::8a2e:370:7334",
+      { 0x20010db800000000ull, 0x00008a2e03707334ull } },
+    { "2001:DB8:0:0:8:800:200C:417A",
+      { 0x20010db800000000ull, 0x00080800200c417aull } },
+    { "1:2:3:4:5:6:7::", { 0x0001000200030004ull, 0x0005000600070000ull } },
+    { "::2:3:4:5:6:7:8", { 0x0000000200030004ull, 0x0005000600070008ull } },
+    { "1::2:3:4:5:6:7", { 0x0001000000020003ull, 0x0004000500060007ull } },
+    { "1::8", { 0x0001000000000000ull, 8 } },
+    { "1:2:3:4:5:6:1.2.3.4",
+      { 0x0001000200030004ull, 0x0005000601020304ull } },
+    { "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+      { 0xffffffffffffffffull, 0xffffffffffffffffull } },
+    { "::255.255.255.255", { 0, 0xffffffffull } },
+};
+
+static const char *const invalid[] = {
+    "", "1.2.3", "1.2.3.4.5", "1.2.3.", ".1.2.3", "1..2.3", "256.0.0.1",
+    "1.2.3.256", "010.0.0.1", "1.2.3.04", "00.0.0.0", "0.0.0.00",
+    "1.2.3.4 ", " 1.2.3.4", "1.2.3.a", "0x1.2.3.4", "1234", "1.2.3.-4",
+    "+1.2.3.4", "1.2.3.4/8", "1111.2.3.4", "1:2:3:4:5:6:7:8:9",
+    "1:2:3:4:5:6:7", ":::", "1::2::3", ":1::2", "1::2:", "1:2:3:4:5:6:7:8::",
+    "::1:2:3:4:5:6:7:8", "12345::", "g::1", "fe80::1%eth0", "fe80::1%1",
+    "[::1]", "::ffff:1.2.3", "::ffff:010.0.0.1", "1.2.3.4::",
+    "::1.2.3.4:5", "1:2:3:4:5:6:7:1.2.3.4", ":", "::1:", "1:", ":1",
+    "::ffff:256.1.1.1", "fe80:::1", "1:2:3:4:5:6:7:8:", ":1:2:3:4:5:6:7:8",
+    "1.2.3.4:1::", "::1.2.3.4.5", "::ffff:1.2..4", "1 ::", "::-1",
+    "0000:0000:0000:0000:0000:0000:0000:00000",
+};
+
+static void
+test_valid_forms(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++) {
+        struct krt_ip ip = { 1, 1 };
+        const char *s = valid[i].text;
+
+        if (!krt_parse_ip(s, strlen(s), &ip))
+            fail_msg("rejected '%s'", s);
+        if (ip.hi != valid[i].want.hi || ip.lo != valid[i].want.lo)
+            fail_msg("'%s' read as %016llx%016llx", s, ip.hi, ip.lo);
+    }
+}
+
+static void
+test_invalid_forms(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        struct krt_ip ip = { 7, 7 };
+        const char *s = invalid[i];
+
+        if (krt_parse_ip(s, strlen(s), &ip))
+            fail_msg("accepted '%s'", s);
+        assert_true(ip.hi == 7 && ip.lo == 7);
+    }
+}
+
+/* The length is what counts, not a terminating NUL. */
+static void
+test_length_bounds_text(void **state)
+{
+    struct krt_ip ip;
+
+    (void)state;
+    assert_true(krt_parse_ip("10.0.0.59", 8, &ip));
+    assert_true(ip.lo == (0xffff00000000ull | 0x0a000005ull));
+    assert_false(krt_parse_ip("10.0.0.5\0", 9, &ip));
+    assert_false(krt_parse_ip("::1x", 4, &ip));
+}
+
+/* Our parser against glibc's inet_pton on random address-like text. */
+static krt_u64
+next_random(krt_u64 *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static bool
+pton(const char *s, struct krt_ip *out)
+{
+    unsigned char b[16];
+
+    if (strchr(s, ':')) {
+        if (inet_pton(AF_INET6, s, b) != 1)
+            return false;
+    } else {
+        memset(b, 0, 10);
+        b[10] = b[11] = 0xff;
+        if (inet_pton(AF_INET, s, b + 12) != 1)
+            return false;
+    }
+    out->hi = out->lo = 0;
+    for (int i = 0; i < 8; i++) {
+        out->hi = out->hi << 8 | b[i];
+        out->lo = out->lo << 8 | b[i + 8];
+    }
+    return true;
+}
+
+/* Address-like text: random pieces, some of them wrong. */
+static size_t
+random_address(krt_u64 *seed, char *s)
+{
+    static const char *const pieces[] = {
+        "0", "1", "9", "ff", "FFFF", "abcd", "12345", "a", "01", "255",
+        "256", "010", "00", "192", ":", ":", ":", "::", ".", ".", ".",
+        ":::", "%1", "g",
+    };
+    size_t n = 1 + next_random(seed) % 14, len = 0;
+
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *p = pieces[next_random(seed) % (sizeof pieces
+                                                     / sizeof pieces[0])];
+        memcpy(s + len, p, strlen(p) + 1);
+        len += strlen(p);
+    }
+    return len;
+}
+
+static void
+test_agrees_with_inet_pton(void **state)
+{
+    krt_u64 seed = 0x9e3779b97f4a7c15ull;
+    int v4 = 0, v6 = 0;
+
+    (void)state;
+    for (int n = 0; n < 1000000; n++) {
+        char s[96];
+        size_t len = random_address(&seed, s);
+        struct krt_ip a = { 0, 0 }, b = { 0, 0 };
+        bool ours = krt_parse_ip(s, len, &a);
+        bool theirs = pton(s, &b);
+
+        if (ours != theirs || a.hi != b.hi || a.lo != b.lo)
+            fail_msg("'%s': ours %d, inet_pton %d", s, ours, theirs);
+        v4 += ours && !strchr(s, ':');
+        v6 += ours && strchr(s, ':');
+    }
+    /* The comparison saw both kinds of address. */
+    assert_true(v4 > 1000);
+    assert_true(v6 > 1000);
+}
+
+/* ------------------------------------------------------------ ranges */
+
+static const struct krt_field ip_fields[] = {
+    { "ip", KRT_IP, 0 },
+};
+
+/* 10.0.0.0/8, 192.168.0.0/16, ::1, fe80::/10 in address order. */
+static const struct krt_ip_range table[] = {
+    { { 0, 1 }, { 0, 1 } },
+    { V4(10, 0, 0, 0), V4(10, 255, 255, 255) },
+    { V4(192, 168, 0, 0), V4(192, 168, 255, 255) },
+    { { 0xfe80000000000000ull, 0 },
+      { 0xfebfffffffffffffull, 0xffffffffffffffffull } },
+};
+
+static bool
+ip_in(struct rt *t, const char *value)
+{
+    char line[256];
+
+    snprintf(line, sizeof line, "{\"ip\":%s}", value);
+    return krt_any_ip_in(rt_event(t, line), 0, table, 4);
+}
+
+static void
+test_range_edges(void **state)
+{
+    struct rt t;
+
+    (void)state;
+    rt_open(&t, ip_fields, 1);
+    assert_false(ip_in(&t, "\"0.0.0.0\""));
+    assert_false(ip_in(&t, "\"::\""));
+    assert_true(ip_in(&t, "\"::1\""));
+    assert_false(ip_in(&t, "\"::2\""));
+    assert_false(ip_in(&t, "\"9.255.255.255\""));
+    assert_true(ip_in(&t, "\"10.0.0.0\""));
+    assert_true(ip_in(&t, "\"10.255.255.255\""));
+    assert_false(ip_in(&t, "\"11.0.0.0\""));
+    assert_false(ip_in(&t, "\"192.167.255.255\""));
+    assert_true(ip_in(&t, "\"192.168.0.0\""));
+    assert_true(ip_in(&t, "\"192.168.255.255\""));
+    assert_false(ip_in(&t, "\"192.169.0.0\""));
+    assert_false(ip_in(&t, "\"fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff\""));
+    assert_true(ip_in(&t, "\"fe80::\""));
+    assert_true(ip_in(&t, "\"FEBF:ffff:ffff:ffff:ffff:ffff:ffff:ffff\""));
+    assert_false(ip_in(&t, "\"fec0::\""));
+    assert_false(ip_in(&t, "\"255.255.255.255\""));
+    rt_close(&t);
+}
+
+static void
+test_mapped_and_values(void **state)
+{
+    struct rt t;
+
+    (void)state;
+    rt_open(&t, ip_fields, 1);
+    assert_true(ip_in(&t, "\"::ffff:10.0.0.5\""));
+    assert_true(ip_in(&t, "\"::ffff:a00:5\""));
+    assert_false(ip_in(&t, "\"::10.0.0.5\"")); /* IPv4-compatible: not v4 */
+    assert_true(ip_in(&t, "\"0:0:0:0:0:0:0:1\""));
+    assert_true(ip_in(&t, "\"10.0.0.\\u0035\"")); /* escapes decoded */
+    assert_true(ip_in(&t, "[\"8.8.8.8\", \"10.1.1.1\"]"));
+    assert_false(ip_in(&t, "[\"8.8.8.8\", \"1.1.1.1\"]"));
+    assert_false(ip_in(&t, "167772165")); /* a number is no address */
+    assert_false(ip_in(&t, "true"));
+    assert_false(ip_in(&t, "null"));
+    assert_false(ip_in(&t, "{\"x\":\"10.0.0.1\"}"));
+    assert_false(ip_in(&t, "\"010.0.0.1\""));
+    assert_false(ip_in(&t, "\"10.0.0.1/8\""));
+    assert_false(ip_in(&t, "[]"));
+    assert_false(krt_any_ip_in(rt_event(&t, "{}"), 0, table, 4));
+    assert_false(krt_any_ip_in(rt_event(&t, "{\"ip\":\"10.0.0.1\"}"), 0,
+                               table, 0));
+    rt_close(&t);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid_forms),
+        cmocka_unit_test(test_invalid_forms),
+        cmocka_unit_test(test_length_bounds_text),
+        cmocka_unit_test(test_agrees_with_inet_pton),
+        cmocka_unit_test(test_range_edges),
+        cmocka_unit_test(test_mapped_and_values),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
