@@ -67,7 +67,7 @@ KQLC         := $(BIN)/kqlc
 
 # -------------------------------------------------------------- top targets
 
-.PHONY: all deps demo test clean regen-generated
+.PHONY: all deps demo test clean regen-generated update-golden
 all: deps $(KQLC) $(LIBKRT)
 
 deps:
@@ -147,6 +147,11 @@ include tests/tests.mk
 
 test: all tests-build
 	@./tests/run.sh
+
+# Rewrite one golden expectation (NAME=case, or NAME=all) for review:
+# make update-golden NAME=unterminated-quote && git diff tests/golden
+update-golden: all tests-build
+	KQLC_UPDATE_GOLDEN=$(NAME) $(BUILD)/tests/test_parser
 
 # ------------------------------------------------------------------- clean
 

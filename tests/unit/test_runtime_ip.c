@@ -139,21 +139,38 @@ pton(const char *s, struct krt_ip *out)
     return true;
 }
 
-/* Address-like text: random pieces, some of them wrong. */
+static const char *
+pick(krt_u64 *seed, const char *const *list, size_t n)
+{
+    return list[next_random(seed) % n];
+}
+
+/*
+ * Address-like text: pieces drawn at random, either in the shape of a
+ * dotted quad (with a part too many or too few now and then) or freely.
+ */
 static size_t
 random_address(krt_u64 *seed, char *s)
 {
+    static const char *const octets[] = {
+        "0", "1", "9", "10", "99", "255", "256", "01", "010", "00", "1000",
+        "a", "",
+    };
     static const char *const pieces[] = {
         "0", "1", "9", "ff", "FFFF", "abcd", "12345", "a", "01", "255",
         "256", "010", "00", "192", ":", ":", ":", "::", ".", ".", ".",
         ":::", "%1", "g",
     };
-    size_t n = 1 + next_random(seed) % 14, len = 0;
+    bool quad = next_random(seed) % 2;
+    size_t n = quad ? 3 + next_random(seed) % 3 : 1 + next_random(seed) % 14;
+    size_t len = 0;
 
     s[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        const char *p = pieces[next_random(seed) % (sizeof pieces
-                                                     / sizeof pieces[0])];
+        const char *p = quad ? pick(seed, octets, sizeof octets / sizeof *octets)
+                             : pick(seed, pieces, sizeof pieces / sizeof *pieces);
+        if (quad && i > 0)
+            s[len++] = '.';
         memcpy(s + len, p, strlen(p) + 1);
         len += strlen(p);
     }
