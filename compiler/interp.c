@@ -1,0 +1,92 @@
+/*
+ * interp.c - evaluating the IR, one node at a time.
+ */
+#include "interp.h"
+
+#include <assert.h>
+
+bool
+interp_eval(const struct ir_node *n, struct krt_event *ev)
+{
+    switch (n->op) {
+    case IR_TRUE:
+        return true;
+    case IR_FALSE:
+        return false;
+    case IR_AND:
+        for (size_t i = 0; i < n->u.list.n; i++) {
+            if (!interp_eval(n->u.list.items[i], ev))
+                return false;
+        }
+        return true;
+    case IR_OR:
+        for (size_t i = 0; i < n->u.list.n; i++) {
+            if (interp_eval(n->u.list.items[i], ev))
+                return true;
+        }
+        return false;
+    case IR_NOT:
+        return !interp_eval(n->u.child, ev);
+    case IR_EXISTS:
+        return krt_exists(ev, n->field);
+    case IR_KW_IN:
+        return krt_any_kw_in(ev, n->field, n->u.strs.items,
+                             (krt_u32)n->u.strs.n);
+    case IR_KW_WILD:
+        return krt_any_kw_wild(ev, n->field, n->u.strs.items,
+                               (krt_u32)n->u.strs.n);
+    case IR_LONG_IN:
+        return krt_any_long_in(ev, n->field, n->u.i64.items,
+                               (krt_u32)n->u.i64.n);
+    case IR_IP_IN:
+        return krt_any_ip_in(ev, n->field, n->u.ip.items,
+                             (krt_u32)n->u.ip.n);
+    case IR_BOOL_IS:
+        return krt_any_bool_is(ev, n->field, n->u.b);
+    }
+    assert(!"interp_eval: unknown op");
+    return false;
+}
+
+static struct krt_tactic *
+tactics(struct arena *a, const struct ir_rule *r)
+{
+    struct krt_tactic *t = arena_alloc(a, (r->ntactics + 1) * sizeof *t);
+    for (size_t i = 0; i < r->ntactics; i++) {
+        t[i].id = r->tactics[i].id;
+        t[i].name = r->tactics[i].name;
+    }
+    return t;
+}
+
+const struct krt_program *
+interp_program(struct arena *a, const struct ir_program *p)
+{
+    struct krt_program *prog = arena_alloc(a, sizeof *prog);
+    struct krt_field *fields = arena_alloc(a, (p->fields.n + 1)
+                                           * sizeof *fields);
+    struct krt_rule *rules = arena_alloc(a, (p->rules.n + 1)
+                                         * sizeof *rules);
+    for (size_t i = 0; i < p->fields.n; i++) {
+        const struct ir_field *f = p->fields.items[i];
+        fields[i].path = f->path;
+        fields[i].type = f->type;
+        fields[i].ignore_above = f->ignore_above;
+    }
+    for (size_t i = 0; i < p->rules.n; i++) {
+        const struct ir_rule *r = p->rules.items[i];
+        rules[i].name = r->name;
+        rules[i].rule_id = r->rule_id;
+        rules[i].severity = r->severity;
+        rules[i].risk_score = r->risk_score;
+        rules[i].tactics = tactics(a, r);
+        rules[i].ntactics = (krt_u32)r->ntactics;
+    }
+    prog->abi = KRT_ABI_VERSION;
+    prog->generator = "kqlc " KQLC_VERSION " (interpreter)";
+    prog->fields = fields;
+    prog->nfields = (krt_u32)p->fields.n;
+    prog->rules = rules;
+    prog->nrules = (krt_u32)p->rules.n;
+    return prog;
+}

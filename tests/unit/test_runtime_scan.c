@@ -1,0 +1,526 @@
+/*
+ * test_runtime_scan.c - the event scanner: which lines it accepts, where
+ * and why it rejects the others, and which values it finds where.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "runtime_test.h"
+
+enum { ABC, AB, X, ARRV, D, QUOTE, UACC, EMPTYPART, A };
+
+static const struct krt_field fields[] = {
+    [ABC] = { "a.b.c", KRT_KEYWORD, 0 },
+    [AB] = { "a.b", KRT_KEYWORD, 0 },
+    [X] = { "x", KRT_KEYWORD, 0 },
+    [ARRV] = { "arr.v", KRT_KEYWORD, 0 },
+    [D] = { "d", KRT_LONG, 0 },
+    [QUOTE] = { "e\"q", KRT_KEYWORD, 0 },
+    [UACC] = { "u.\xc3\xa9", KRT_KEYWORD, 0 },
+    [EMPTYPART] = { "a..b", KRT_KEYWORD, 0 },
+    [A] = { "a", KRT_OBJECT, 0 },
+};
+
+#define NFIELDS ((krt_u32)(sizeof fields / sizeof fields[0]))
+
+static int
+setup(void **state)
+{
+    struct rt *t = calloc(1, sizeof *t);
+
+    if (!t)
+        return -1;
+    t->sc = krt_scanner_new(fields, NFIELDS);
+    *state = t;
+    return t->sc ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    struct rt *t = *state;
+
+    krt_scanner_free(t->sc);
+    free(t);
+    return 0;
+}
+
+/* Assert that 'field' holds exactly the strings of 'want' (NULL ends). */
+static void
+expect_strings(struct krt_event *ev, krt_u32 field, const char *const *want)
+{
+    int n = 0;
+
+    for (; want[n]; n++)
+        rt_expect(ev, field, n, KRT_V_STRING, want[n]);
+    assert_int_equal(rt_count(ev, field), n);
+}
+
+#define STRINGS(ev, field, ...)                                           \
+    do {                                                                  \
+        static const char *const want_[] = { __VA_ARGS__, NULL };         \
+        expect_strings(ev, field, want_);                                 \
+    } while (0)
+
+/* ------------------------------------------------------- extraction */
+
+static void
+test_nested_dotted_mixed(void **state)
+{
+    struct rt *t = *state;
+    struct krt_event *ev;
+
+    STRINGS(rt_event(t, "{\"a\":{\"b\":{\"c\":\"v1\"}}}"), ABC, "v1");
+    STRINGS(rt_event(t, "{\"a.b.c\":\"v2\"}"), ABC, "v2");
+    STRINGS(rt_event(t, "{\"a.b\":{\"c\":\"v3\"}}"), ABC, "v3");
+    STRINGS(rt_event(t, "{\"a\":{\"b.c\":\"v4\"}}"), ABC, "v4");
+    ev = rt_event(t, "{\"a\":{\"b\":{\"c\":\"1\"}},\"a.b.c\":\"2\","
+                     "\"a.b\":{\"c\":\"3\"},\"a\":{\"b.c\":\"4\"}}");
+    STRINGS(ev, ABC, "1", "2", "3", "4");
+    /* a.b is an object in each of those */
+    ev = rt_event(t, "{\"a\":{\"b\":{\"c\":\"v1\"}}}");
+    rt_expect(ev, AB, 0, KRT_V_OBJECT, NULL);
+    assert_int_equal(rt_count(ev, AB), 1);
+    assert_true(rt_value(ev, AB, 0)->flags & KRT_VF_LEAF);
+    ev = rt_event(t, "{\"a.b.c\":\"v2\"}");
+    rt_expect(ev, AB, 0, KRT_V_OBJECT, NULL);
+    rt_expect(ev, A, 0, KRT_V_OBJECT, NULL);
+    assert_int_equal(rt_count(ev, A), 1);
+}
+
+static void
+test_lookalikes_not_found(void **state)
+{
+    struct rt *t = *state;
+    struct krt_event *ev;
+
+    static const char *const lines[] = {
+        "{\"ab\":{\"c\":\"n\"}}", "{\"a\":{\"bc\":\"n\"}}",
+        "{\"A\":{\"b\":{\"c\":\"n\"}}}", "{\"a..b.c\":\"n\"}",
+        "{\".a.b.c\":\"n\"}", "{\"a.b.c \":\"n\"}",
+        "{\"x\":{\"a\":{\"b\":{\"c\":\"n\"}}}}", "{\"a\":{\"\":{\"b.c\":1}}}",
+        "{\"arr\":[{\"w\":\"n\"}]}",
+    };
+
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        ev = rt_event(t, lines[i]);
+        if (rt_count(ev, ABC) != 0)
+            fail_msg("a.b.c found in %s", lines[i]);
+    }
+    /* a key that runs past a.b.c puts its value inside a.b.c */
+    ev = rt_event(t, "{\"a.b.c.\":\"n\"}");
+    assert_int_equal(rt_count(ev, ABC), 1);
+    rt_expect(ev, ABC, 0, KRT_V_OBJECT, NULL);
+    ev = rt_event(t, "{\"a\":{\"b\":{\"c.d\":\"n\"}}}");
+    assert_int_equal(rt_count(ev, ABC), 1);
+    rt_expect(ev, ABC, 0, KRT_V_OBJECT, NULL);
+    /* a deeper object under a.b.c is an object value, not a string */
+    ev = rt_event(t, "{\"a\":{\"b\":{\"c\":{\"d\":1}}}}");
+    rt_expect(ev, ABC, 0, KRT_V_OBJECT, NULL);
+    ev = rt_event(t, "{\"a..b\":\"n\",\"a\":{\"\":{\"b\":\"n\"}}}");
+    assert_int_equal(rt_count(ev, EMPTYPART), 0);
+}
+
+static void
+test_arrays(void **state)
+{
+    struct rt *t = *state;
+    struct krt_event *ev;
+
+    ev = rt_event(t, "{\"x\":[1,\"two\",true,null,{\"y\":1},[3,[false]],"
+                     "[]]}");
+    assert_int_equal(rt_count(ev, X), 7);
+    rt_expect(ev, X, 0, KRT_V_NUMBER, "1");
+    rt_expect(ev, X, 1, KRT_V_STRING, "two");
+    rt_expect(ev, X, 2, KRT_V_TRUE, "true");
+    rt_expect(ev, X, 3, KRT_V_NULL, NULL);
+    rt_expect(ev, X, 4, KRT_V_OBJECT, NULL);
+    rt_expect(ev, X, 5, KRT_V_NUMBER, "3");
+    rt_expect(ev, X, 6, KRT_V_FALSE, "false");
+    ev = rt_event(t, "{\"a\":[{\"b\":{\"c\":\"p\"}},{\"b\":[{\"c\":\"q\"},"
+                     "{\"c\":[\"r\",[\"s\"]]}]},{\"b.c\":\"t\"}],"
+                     "\"a.b\":[{\"c\":\"u\"}]}");
+    STRINGS(ev, ABC, "p", "q", "r", "s", "t", "u");
+    ev = rt_event(t, "{\"arr\":[[{\"v\":\"1\"}],{\"v\":[\"2\"]}],"
+                     "\"arr.v\":\"3\"}");
+    STRINGS(ev, ARRV, "1", "2", "3");
+}
+
+static void
+test_escaped_keys(void **state)
+{
+    struct rt *t = *state;
+
+    STRINGS(rt_event(t, "{\"\\u0061.b.c\":\"k1\"}"), ABC, "k1");
+    STRINGS(rt_event(t, "{\"a\\u002eb.c\":\"k2\"}"), ABC, "k2");
+    STRINGS(rt_event(t, "{\"a\":{\"\\u0062\":{\"c\":\"k3\"}}}"), ABC, "k3");
+    STRINGS(rt_event(t, "{\"e\\\"q\":\"k4\"}"), QUOTE, "k4");
+    STRINGS(rt_event(t, "{\"u\":{\"\\u00e9\":\"k5\"},\"u.\xc3\xa9\":\"k6\","
+                        "\"u.\\u00E9\":\"k7\"}"), UACC, "k5", "k6", "k7");
+    assert_int_equal(rt_count(rt_event(t, "{\"a\\\\b.c\":\"n\"}"), ABC), 0);
+}
+
+static void
+test_duplicates(void **state)
+{
+    struct rt *t = *state;
+    struct krt_event *ev = rt_event(t, "{\"d\":1,\"d\":\"2\",\"d\":[3,null]}");
+
+    assert_int_equal(rt_count(ev, D), 4);
+    rt_expect(ev, D, 0, KRT_V_NUMBER, "1");
+    rt_expect(ev, D, 1, KRT_V_STRING, "2");
+    rt_expect(ev, D, 2, KRT_V_NUMBER, "3");
+    rt_expect(ev, D, 3, KRT_V_NULL, NULL);
+}
+
+/* Values point into the line, undecoded, with their kind and flags. */
+static void
+test_raw_values(void **state)
+{
+    struct rt *t = *state;
+    const char *line = "{\"x\":[\"s\\n\", -1.5e+3, false, null, \"plain\"]}";
+    struct krt_event *ev = rt_event(t, line);
+    const struct krt_value *v;
+
+    v = rt_value(ev, X, 0);
+    assert_int_equal(v->len, 3);
+    assert_ptr_equal(v->text, line + 7);
+    assert_true(v->flags & KRT_VF_ESCAPED);
+    rt_expect(ev, X, 0, KRT_V_STRING, "s\n");
+    v = rt_value(ev, X, 1);
+    assert_int_equal(v->kind, KRT_V_NUMBER);
+    assert_int_equal(v->len, 7);
+    assert_memory_equal(v->text, "-1.5e+3", 7);
+    v = rt_value(ev, X, 2);
+    assert_int_equal(v->kind, KRT_V_FALSE);
+    v = rt_value(ev, X, 3);
+    assert_int_equal(v->kind, KRT_V_NULL);
+    assert_memory_equal(v->text, "null", 4);
+    v = rt_value(ev, X, 4);
+    assert_false(v->flags & KRT_VF_ESCAPED);
+    assert_ptr_equal(v->text, line + 36);
+}
+
+/* Each line starts afresh: nothing of the line before remains. */
+static void
+test_reuse(void **state)
+{
+    struct rt *t = *state;
+
+    STRINGS(rt_event(t, "{\"x\":[\"1\",\"2\"],\"a.b.c\":\"3\"}"), X, "1",
+            "2");
+    assert_int_equal(rt_count(rt_event(t, "{\"y\":1}"), X), 0);
+    assert_int_equal(rt_count(t->ev, ABC), 0);
+    assert_null(krt_value_first(t->ev, NFIELDS));
+}
+
+/* Many values and long escaped strings make the buffers grow. */
+static void
+test_growth(void **state)
+{
+    struct rt *t = *state;
+    size_t n = 100000, len = 0;
+    char *line = malloc(n * 12 + 64);
+    struct krt_event *ev;
+
+    assert_non_null(line);
+    len += (size_t)sprintf(line, "{\"x\":[");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(line + len, "%s\"\\u0041%zu\"", i ? "," : "",
+                               i % 10);
+    sprintf(line + len, "]}");
+    ev = rt_event(t, line);
+    assert_int_equal(rt_count(ev, X), (int)n);
+    rt_expect(ev, X, 99999, KRT_V_STRING, "A9");
+    free(line);
+}
+
+static void
+test_defaults(void **state)
+{
+    struct rt t;
+    struct krt_event *ev;
+
+    (void)state;
+    rt_open(&t, fields, NFIELDS);
+    assert_true(krt_scanner_set_default(t.sc, X, "d\"\\f", 4));
+    assert_false(krt_scanner_set_default(t.sc, NFIELDS, "z", 1));
+    STRINGS(rt_event(&t, "{\"y\":1}"), X, "d\"\\f");
+    STRINGS(rt_event(&t, "{\"x\":\"own\"}"), X, "own");
+    STRINGS(rt_event(&t, "{\"x\":[]}"), X, "d\"\\f");
+    ev = rt_event(&t, "{\"x\":null}");
+    assert_int_equal(rt_count(ev, X), 2);
+    rt_expect(ev, X, 1, KRT_V_STRING, "d\"\\f");
+    ev = rt_event(&t, "{\"x\":[null, 0]}");
+    assert_int_equal(rt_count(ev, X), 2);
+    rt_expect(ev, X, 1, KRT_V_NUMBER, "0");
+    assert_int_equal(rt_count(rt_event(&t, "{\"y\":1}"), ABC), 0);
+    rt_close(&t);
+}
+
+/* ------------------------------------------------------- validation */
+
+struct bad {
+    const char *line;
+    size_t col;
+    const char *reason;
+};
+
+static const struct bad bad_lines[] = {
+    { "[]", 1, "an event must be a JSON object" },
+    { "\"x\"", 1, "an event must be a JSON object" },
+    { "  1", 3, "an event must be a JSON object" },
+    { "null", 1, "an event must be a JSON object" },
+    { "\xef\xbb\xbf{}", 1, "an event must be a JSON object" },
+    { "{", 2, "line ends where a key was expected" },
+    { "{\"a\":1", 7, "line ends inside an object" },
+    { "{\"a\":[1", 8, "line ends inside an array" },
+    { "{\"a\":", 6, "line ends where a value was expected" },
+    { "{\"a\":\"x", 8, "line ends inside a string" },
+    { "{\"a\\\":1}", 9, "line ends inside a string" },
+    { "{\"a\":1,}", 8, "expected a string key" },
+    { "{a:1}", 2, "expected a string key" },
+    { "{'a':1}", 2, "expected a string key" },
+    { "{,}", 2, "expected a string key" },
+    { "{\"a\" 1}", 6, "expected ':' after a key" },
+    { "{\"a\":1,\"b\"}", 11, "expected ':' after a key" },
+    { "{\"a\":}", 6, "expected a value" },
+    { "{\"a\":1}}", 8, "unexpected text after the object" },
+    { "{\"a\":1} x", 9, "unexpected text after the object" },
+    { "{}{}", 3, "unexpected text after the object" },
+    { "{\"a\":1 2}", 8, "expected ',' or '}' after a member" },
+    { "{\"a\":[1,2}", 10, "expected ',' or ']' after an element" },
+    { "{\"a\":[1,]}", 9, "expected a value" },
+    { "{\"a\":[,1]}", 7, "expected a value" },
+    { "{\"a\":01}", 6, "invalid number" },
+    { "{\"a\":-01}", 6, "invalid number" },
+    { "{\"a\":1.}", 6, "invalid number" },
+    { "{\"a\":1.e5}", 6, "invalid number" },
+    { "{\"a\":.5}", 6, "expected a value" },
+    { "{\"a\":-}", 6, "invalid number" },
+    { "{\"a\":+1}", 6, "expected a value" },
+    { "{\"a\":1e}", 6, "invalid number" },
+    { "{\"a\":1e+}", 6, "invalid number" },
+    { "{\"a\":0x1}", 7, "expected ',' or '}' after a member" },
+    { "{\"a\":tru}", 6, "invalid literal" },
+    { "{\"a\":True}", 6, "expected a value" },
+    { "{\"a\":nul}", 6, "invalid literal" },
+    { "{\"a\":nulll}", 10, "expected ',' or '}' after a member" },
+    { "{\"a\":NaN}", 6, "expected a value" },
+    { "{\"a\":\"\\x\"}", 7, "invalid escape in a string" },
+    { "{\"a\":\"\\U0041\"}", 7, "invalid escape in a string" },
+    { "{\"a\":\"\\u12\"}", 7, "invalid \\u escape in a string" },
+    { "{\"a\":\"\\u12G4\"}", 7, "invalid \\u escape in a string" },
+    { "{\"a\":\"\\uD800\"}", 7, "unpaired surrogate in a \\u escape" },
+    { "{\"a\":\"\\uDC00\"}", 7, "unpaired surrogate in a \\u escape" },
+    { "{\"a\":\"\\uD800\\u0041\"}", 7, "unpaired surrogate in a \\u escape" },
+    { "{\"a\":\"\\uD800\\uD800\"}", 7, "unpaired surrogate in a \\u escape" },
+    { "{\"a\":\"\\uDBFFx\"}", 7, "unpaired surrogate in a \\u escape" },
+    { "{\"a\":\"\t\"}", 7, "control character in a string" },
+    { "{\"a\":\"\x1f\"}", 7, "control character in a string" },
+    { "{\"\n\":1}", 3, "control character in a string" },
+    { "{\"a\":\"\xc0\x80\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xc1\xbf\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xe0\x80\x80\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xe0\x9f\xbf\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xed\xa0\x80\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xf0\x8f\xbf\xbf\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xf4\x90\x80\x80\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xf5\x80\x80\x80\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"x\x80\"}", 8, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xe2\x82\"}", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xe2\x82", 7, "invalid UTF-8 in a string" },
+    { "{\"a\":\"\xc3\xa9\xff\"}", 9, "invalid UTF-8 in a string" },
+    { "{\"a\":1\xc3\xa9}", 7, "expected ',' or '}' after a member" },
+    { "{\"a\":1}\f", 8, "unexpected text after the object" },
+    { "{\x0b}", 2, "expected a string key" },
+};
+
+static void
+test_rejected_lines(void **state)
+{
+    struct rt *t = *state;
+
+    for (size_t i = 0; i < sizeof bad_lines / sizeof bad_lines[0]; i++) {
+        const struct bad *b = &bad_lines[i];
+        struct krt_scan_error err = { 0, NULL };
+        enum krt_scan_status st;
+
+        st = rt_status(t, b->line, strlen(b->line), &err);
+        if (st != KRT_SCAN_MALFORMED)
+            fail_msg("accepted: %s", b->line);
+        if (err.col != b->col || strcmp(err.reason, b->reason) != 0)
+            fail_msg("%s: column %zu '%s', want %zu '%s'", b->line, err.col,
+                     err.reason, b->col, b->reason);
+    }
+}
+
+static void
+test_nul_bytes(void **state)
+{
+    struct rt *t = *state;
+    struct krt_scan_error err;
+
+    assert_int_equal(rt_status(t, "{\"a\":\"\0\"}", 9, &err),
+                     KRT_SCAN_MALFORMED);
+    assert_int_equal(err.col, 7);
+    assert_int_equal(rt_status(t, "{\"a\":1}\0", 8, &err), KRT_SCAN_MALFORMED);
+    assert_int_equal(err.col, 8);
+    assert_int_equal(rt_status(t, "{\"a\":1}", 6, &err), KRT_SCAN_MALFORMED);
+    assert_int_equal(rt_status(t, "{\"a\":1} x", 7, &err), KRT_SCAN_EVENT);
+}
+
+static const char *const good_lines[] = {
+    "{}", " {} ", "{}\r", "\t{\"a\":1}\t", "{\"a\":[]}", "{\"a\":{}}",
+    "{\"\":\"\"}", "{\"a\":-0}", "{\"a\":0.0e-0}", "{\"a\":1E+2}",
+    "{\"a\":-12.50e007}", "{\"a\":\"\\u0000\"}", "{\"a\":\"\\uD83D\\uDE00\"}",
+    "{\"a\":\"\\uDBFF\\uDFFF\"}", "{\"a\":\"\xc3\xa9\"}",
+    "{\"a\":\"\xf0\x9f\x98\x80\"}", "{\"a\":\"\xf4\x8f\xbf\xbf\"}",
+    "{\"a\":\"\xef\xbf\xbf\xee\x80\x80\xed\x9f\xbf\"}",
+    "{\"a\":\"\\u00e9\\/\\\\\\\"\\b\\f\\n\\r\\t\"}", "{\"a\":\"\x7f\"}",
+    " { \"a\" : [ 1 , 2 ] , \"b\" : { } } ", "{\"a\":\n1}",
+    "{\"a\":true,\"b\":false,\"c\":null}", "{\"a\":[[[[]]]]}",
+    "{\"a\":1e400}", "{\"\\u0000\":1}",
+};
+
+static void
+test_accepted_lines(void **state)
+{
+    struct rt *t = *state;
+
+    for (size_t i = 0; i < sizeof good_lines / sizeof good_lines[0]; i++) {
+        struct krt_scan_error err = { 0, NULL };
+        const char *s = good_lines[i];
+
+        if (rt_status(t, s, strlen(s), &err) != KRT_SCAN_EVENT)
+            fail_msg("rejected at %zu (%s): %s", err.col, err.reason, s);
+    }
+}
+
+static void
+test_blank_lines(void **state)
+{
+    struct rt *t = *state;
+    static const char *const blank[] = { "", " ", "\t \r", "\r", "\n \n" };
+    struct krt_scan_error err;
+
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++)
+        assert_int_equal(rt_status(t, blank[i], strlen(blank[i]), &err),
+                         KRT_SCAN_BLANK);
+    assert_int_equal(rt_status(t, "\f", 1, &err), KRT_SCAN_MALFORMED);
+}
+
+/* {"a":{"a":...{}...}} with 'levels' objects in all. */
+static char *
+nested(size_t levels, size_t *len)
+{
+    char *s = malloc(levels * 6 + 2);
+    size_t n = 0;
+
+    assert_non_null(s);
+    for (size_t i = 1; i < levels; i++) {
+        memcpy(s + n, "{\"a\":", 5);
+        n += 5;
+    }
+    memcpy(s + n, "{}", 2);
+    n += 2;
+    memset(s + n, '}', levels - 1);
+    n += levels - 1;
+    *len = n;
+    return s;
+}
+
+static void
+test_depth_limit(void **state)
+{
+    struct rt *t = *state;
+    struct krt_scan_error err;
+    size_t len;
+    char *s = nested(KRT_MAX_DEPTH, &len);
+
+    assert_int_equal(rt_status(t, s, len, &err), KRT_SCAN_EVENT);
+    free(s);
+    s = nested(KRT_MAX_DEPTH + 1, &len);
+    assert_int_equal(rt_status(t, s, len, &err), KRT_SCAN_MALFORMED);
+    assert_string_equal(err.reason, "nesting deeper than 1000 levels");
+    assert_int_equal(err.col, 5 * KRT_MAX_DEPTH + 1);
+    free(s);
+}
+
+struct deep_job {
+    struct krt_scanner *sc;
+    char *line;
+    size_t len;
+    enum krt_scan_status status;
+    struct krt_scan_error err;
+};
+
+static void *
+scan_deep(void *arg)
+{
+    struct deep_job *job = arg;
+    struct krt_event *ev;
+
+    job->status = krt_scan_line(job->sc, job->line, job->len, &ev,
+                                &job->err);
+    return NULL;
+}
+
+/*
+ * A line nested a million deep is rejected on a 64 KiB stack: the
+ * scanner keeps its own stack and never recurses.
+ */
+static void
+test_million_deep_small_stack(void **state)
+{
+    struct rt *t = *state;
+    struct deep_job job = { t->sc, NULL, 3000002, KRT_SCAN_EVENT, { 0, 0 } };
+    pthread_attr_t attr;
+    pthread_t th;
+
+    job.line = malloc(job.len);
+    assert_non_null(job.line);
+    job.line[0] = '{';
+    memcpy(job.line + 1, "\"a\":", 4);
+    memset(job.line + 5, '[', 1000000);
+    memset(job.line + 1000005, ']', 1000000);
+    memset(job.line + 2000005, ' ', job.len - 2000006);
+    job.line[job.len - 1] = '}';
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(pthread_attr_setstacksize(&attr, 64 * 1024), 0);
+    assert_int_equal(pthread_create(&th, &attr, scan_deep, &job), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    pthread_attr_destroy(&attr);
+    assert_int_equal(job.status, KRT_SCAN_MALFORMED);
+    assert_string_equal(job.err.reason, "nesting deeper than 1000 levels");
+    assert_int_equal(job.err.col, 5 + KRT_MAX_DEPTH);
+    free(job.line);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nested_dotted_mixed),
+        cmocka_unit_test(test_lookalikes_not_found),
+        cmocka_unit_test(test_arrays),
+        cmocka_unit_test(test_escaped_keys),
+        cmocka_unit_test(test_duplicates),
+        cmocka_unit_test(test_raw_values),
+        cmocka_unit_test(test_reuse),
+        cmocka_unit_test(test_growth),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_rejected_lines),
+        cmocka_unit_test(test_nul_bytes),
+        cmocka_unit_test(test_accepted_lines),
+        cmocka_unit_test(test_blank_lines),
+        cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_million_deep_small_stack),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
