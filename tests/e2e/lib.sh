@@ -48,3 +48,31 @@ have_shared() {
     skip "$1: $SHARED is absent"
     return 1
 }
+
+# engines_run NAME OUT RULE DET ARGS...: run the built detector DET, and
+# 'kqlc run' with the JIT and the interpreter on RULE (a rule file, or
+# '--query KQL'), each with ARGS; the native output goes to OUT and the
+# other two must be byte-identical to it (one check each).
+engines_run() {
+    name=$1
+    out=$2
+    rule=$3
+    det=$4
+    shift 4
+    "$det" "$@" >"$out" 2>"$out.err"
+    for engine in jit interp; do
+        case $rule in
+        --query=*) "$KQLC" run --engine $engine --query "${rule#--query=}" \
+                       "$@" >"$out.$engine" 2>"$out.$engine.err" ;;
+        *) "$KQLC" run --engine $engine "$rule" "$@" >"$out.$engine" \
+               2>"$out.$engine.err" ;;
+        esac
+        if cmp -s "$out" "$out.$engine"; then
+            ok "$name: $engine gives the native detector's output"
+        else
+            not_ok "$name: $engine gives the native detector's output" \
+                "$(diff "$out" "$out.$engine" | head -n 6)" \
+                "$(head -n 3 "$out.$engine.err")"
+        fi
+    done
+}

@@ -25,7 +25,9 @@ real_documents() {
         hits=$(jq -c 'select([.destination.port?, .["destination.port"]?]
                 | map(select(. != null)) | flatten
                 | any(tostring == "26"))' "$f" | wc -l)
-        "$DET" --format count "$f" >"$WORK/count" 2>"$WORK/stderr"
+        engines_run "real $name" "$WORK/count" "$PORT26_RULE" "$DET" \
+            --format count "$f"
+        cp "$WORK/count.err" "$WORK/stderr"
         check "real $name: $hits matches" "$hits" "$(cat "$WORK/count")"
         check "real $name: $lines events, no malformed" \
             "$lines events 0 malformed" \
@@ -72,8 +74,9 @@ mutations() {
         done
     done <"$WORK/table"
 
-    "$DET" --format lines "$WORK/mutations.ndjson" >"$WORK/found" \
-        2>"$WORK/stderr"
+    engines_run "mutations" "$WORK/found" "$PORT26_RULE" "$DET" \
+        --format lines "$WORK/mutations.ndjson"
+    cp "$WORK/found.err" "$WORK/stderr"
     # Report per row of the table, naming the documents that disagree.
     sort -n "$WORK/expected" >"$WORK/e"
     sort -n "$WORK/found" >"$WORK/f"
@@ -111,12 +114,15 @@ eval_cases() {
     n=$(grep -c '' "$WORK/cases.ndjson")
     # The cases' query and the rule file's query are the same query.
     "$KQLC" build --query "$rule_query" -o "$WORK/case-det" 2>"$WORK/err"
-    for det in "$DET" "$WORK/case-det"; do
-        "$det" --format lines "$WORK/cases.ndjson" >"$WORK/cases.found" \
-            2>/dev/null
-        check_files "eval cases ($n port-26 cases) with $(basename "$det")" \
-            "$WORK/cases.expected" "$WORK/cases.found"
-    done
+    engines_run "eval cases" "$WORK/cases.found" "$PORT26_RULE" "$DET" \
+        --format lines "$WORK/cases.ndjson"
+    check_files "eval cases ($n port-26 cases), rule file" \
+        "$WORK/cases.expected" "$WORK/cases.found"
+    engines_run "eval cases, --query" "$WORK/cases.q" \
+        "--query=$rule_query" "$WORK/case-det" \
+        --format lines "$WORK/cases.ndjson"
+    check_files "eval cases ($n port-26 cases), the cases' own query" \
+        "$WORK/cases.expected" "$WORK/cases.q"
 }
 
 # ------------------------------------------------------------ formats
@@ -128,7 +134,8 @@ formats() {
         not_ok "formats: $sample is missing"
         return
     fi
-    "$DET" --format lines "$sample" >"$WORK/lines" 2>"$WORK/stderr"
+    engines_run "demo sample, lines" "$WORK/lines" "$PORT26_RULE" "$DET" \
+        --format lines "$sample"
     grep -v '^#' "$expected" >"$WORK/demo.expected"
     check_files "demo sample: the hand-checked lines" "$WORK/demo.expected" \
         "$WORK/lines"
@@ -138,11 +145,13 @@ formats() {
     # event: the matching lines exactly as read.
     awk 'NR==FNR { want[$1] = 1; next } (FNR in want)' "$WORK/lines" \
         "$sample" >"$WORK/events.expected"
-    "$DET" "$sample" >"$WORK/events" 2>/dev/null
+    engines_run "demo sample, events" "$WORK/events" "$PORT26_RULE" "$DET" \
+        "$sample"
     check_files "event format prints the matching lines as read" \
         "$WORK/events.expected" "$WORK/events"
     # alert: one JSON object per match, holding the rule and the event.
-    "$DET" --format alert "$sample" >"$WORK/alerts" 2>/dev/null
+    engines_run "demo sample, alerts" "$WORK/alerts" "$PORT26_RULE" "$DET" \
+        --format alert "$sample"
     check "alert format: one object per match" "$n" \
         "$(jq -c . "$WORK/alerts" | grep -c '')"
     check "alert format: rule metadata" \
@@ -156,7 +165,8 @@ formats() {
     check_files "alert format: the original events" \
         "$WORK/alert-events.expected" "$WORK/alert-events"
     # Several files: FILE:LINE, as grep prints.
-    "$DET" --format lines "$sample" "$sample" >"$WORK/two" 2>/dev/null
+    engines_run "two files" "$WORK/two" "$PORT26_RULE" "$DET" \
+        --format lines "$sample" "$sample"
     check "two files: FILE:LINE" "$(sed "s|^|$sample:|" "$WORK/lines")
 $(sed "s|^|$sample:|" "$WORK/lines")" "$(cat "$WORK/two")"
     # Standard input.
@@ -172,9 +182,10 @@ dataset() {
     printf '%s\n%s\n' "$doc" "$own" >"$WORK/ds.ndjson"
     check "without --dataset, no dataset: no match" "0" \
         "$("$DET" --format count "$WORK/ds.ndjson" 2>/dev/null)"
+    engines_run "--dataset" "$WORK/ds.out" "$PORT26_RULE" "$DET" \
+        --format lines --dataset zeek.smtp "$WORK/ds.ndjson"
     check "--dataset zeek.smtp supplies data_stream.dataset" "1" \
-        "$("$DET" --format lines --dataset zeek.smtp "$WORK/ds.ndjson" \
-           2>/dev/null)"
+        "$(cat "$WORK/ds.out")"
     printf '%s\n' "$own" >"$WORK/own.ndjson"
     check "--dataset does not override an event's own dataset" "0" \
         "$("$DET" --format count --dataset zeek.smtp "$WORK/own.ndjson" \

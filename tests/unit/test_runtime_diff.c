@@ -1,0 +1,712 @@
+/*
+ * test_runtime_diff.c - the event scanner against jansson, on hand-made
+ * tricky lines and on many lines from a seeded generator of valid and
+ * broken JSON.
+ *
+ * The scanner must accept exactly the lines that jansson (json_loadb with
+ * JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, end-of-input check on) parses
+ * to an object, and find at each field path exactly the scalars that a
+ * walk of jansson's tree finds there, in the same order.  Deliberate
+ * differences are classified first and left out of the comparison:
+ *
+ *   blank      empty or white-space lines are 'blank' for us, an error
+ *              for jansson;
+ *   deep       nesting past 1000 levels: we refuse it, jansson allows
+ *              2048 (such lines are checked to be refused for depth);
+ *   huge       a number past the range of a double: jansson refuses it,
+ *              we keep its text (integer fields then find it out of range);
+ *   nul key    a key holding \u0000: jansson refuses it, we accept it;
+ *   duplicates keys repeated in one object: jansson keeps the last value,
+ *              we keep all, so only acceptance is compared.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "runtime_test.h"
+
+#define LOAD_FLAGS (JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL)
+
+static const struct krt_field fields[] = {
+    { "a", KRT_KEYWORD, 0 },     { "b", KRT_KEYWORD, 0 },
+    { "c", KRT_KEYWORD, 0 },     { "a.b", KRT_KEYWORD, 0 },
+    { "b.c", KRT_KEYWORD, 0 },   { "a.b.c", KRT_KEYWORD, 0 },
+    { "x", KRT_KEYWORD, 0 },     { "a.x", KRT_KEYWORD, 0 },
+    { "x.a", KRT_KEYWORD, 0 },   { "\xc3\xa9", KRT_KEYWORD, 0 },
+    { "a.\xc3\xa9", KRT_KEYWORD, 0 },
+};
+
+#define NFIELDS ((krt_u32)(sizeof fields / sizeof fields[0]))
+
+/* ------------------------------------------------------------ text */
+
+struct text {
+    char *p;
+    size_t len;
+    size_t cap;
+};
+
+static void
+put(struct text *t, const char *s, size_t n)
+{
+    if (t->cap - t->len < n + 1) {
+        while (t->cap - t->len < n + 1)
+            t->cap = t->cap ? t->cap * 2 : 256;
+        t->p = realloc(t->p, t->cap);
+        assert_non_null(t->p);
+    }
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+static void
+puts_(struct text *t, const char *s)
+{
+    put(t, s, strlen(s));
+}
+
+/* -------------------------------------------------------- generator */
+
+static krt_u64 seed;
+
+static krt_u32
+rnd(krt_u32 n)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return (krt_u32)(seed >> 32) % n;
+}
+
+static void
+gen_space(struct text *t)
+{
+    static const char *const ws[] = { "", "", "", " ", "\t", "\r", "\n",
+                                      "  " };
+
+    puts_(t, ws[rnd(8)]);
+}
+
+/* One character of a string body, sometimes a broken one. */
+static void
+gen_char(struct text *t, bool broken)
+{
+    static const char *const good[] = {
+        "a", "b", "z", "0", " ", ".", "\\n", "\\\"", "\\\\", "\\/", "\\b",
+        "\\f", "\\r", "\\t", "\\u0041", "\\u00e9", "\\u00E9", "\\u20ac",
+        "\\ud83d\\ude00", "\\uDBFF\\uDFFF", "\\u0000", "\\u002e",
+        "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xf4\x8f\xbf\xbf",
+        "\xed\x9f\xbf", "\xee\x80\x80", "\x7f", "'", "{", "]",
+    };
+    static const char *const bad[] = {
+        "\\x", "\\u12", "\\uD800", "\\uDC00", "\\uD800\\u0041", "\\u00G0",
+        "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80",
+        "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\x80", "\xe2\x82", "\xff",
+        "\t", "\x01", "\\", "\\U0041",
+    };
+
+    if (broken)
+        puts_(t, bad[rnd(sizeof bad / sizeof bad[0])]);
+    else
+        puts_(t, good[rnd(sizeof good / sizeof good[0])]);
+}
+
+static void
+gen_string(struct text *t)
+{
+    krt_u32 n = rnd(6);
+
+    puts_(t, "\"");
+    for (krt_u32 i = 0; i < n; i++)
+        gen_char(t, rnd(60) == 0);
+    puts_(t, "\"");
+}
+
+/* A key: a field path, a part of one, or something else. */
+static void
+gen_key(struct text *t)
+{
+    static const char *const keys[] = {
+        "a", "b", "c", "x", "a.b", "b.c", "a.b.c", "a.x", "x.a", "\xc3\xa9",
+        "a.\xc3\xa9", "", "a.", ".a", "a..b", "y", "B", "ab",
+    };
+    const char *k = keys[rnd(sizeof keys / sizeof keys[0])];
+
+    if (rnd(8) == 0) {
+        gen_string(t);
+        return;
+    }
+    puts_(t, "\"");
+    for (; *k; k++) {
+        char esc[8];
+
+        /* now and then a character written as an escape */
+        if ((unsigned char)*k < 0x80 && rnd(6) == 0) {
+            snprintf(esc, sizeof esc, "\\u%04x", (unsigned)*k);
+            puts_(t, esc);
+        } else {
+            put(t, k, 1);
+        }
+    }
+    puts_(t, "\"");
+}
+
+static void
+gen_digits(struct text *t, krt_u32 max)
+{
+    krt_u32 n = 1 + rnd(max);
+
+    for (krt_u32 i = 0; i < n; i++) {
+        char d = (char)('0' + rnd(10));
+        put(t, &d, 1);
+    }
+}
+
+static void
+gen_number(struct text *t)
+{
+    if (rnd(2))
+        puts_(t, "-");
+    if (rnd(3) == 0) {
+        puts_(t, "0");
+    } else {
+        char d = (char)('1' + rnd(9));
+        put(t, &d, 1);
+        if (rnd(2))
+            gen_digits(t, rnd(40) == 0 ? 400 : 12);
+    }
+    if (rnd(3) == 0) {
+        puts_(t, ".");
+        gen_digits(t, 8);
+    }
+    if (rnd(4) == 0) {
+        static const char *const e[] = { "e", "E", "e+", "e-", "E+", "E-" };
+        puts_(t, e[rnd(6)]);
+        gen_digits(t, rnd(20) == 0 ? 3 : 2);
+    }
+}
+
+static void gen_value(struct text *t, int depth);
+
+static void
+gen_container(struct text *t, int depth, bool object)
+{
+    krt_u32 n = rnd(5);
+
+    puts_(t, object ? "{" : "[");
+    gen_space(t);
+    for (krt_u32 i = 0; i < n; i++) {
+        if (i) {
+            puts_(t, ",");
+            gen_space(t);
+        }
+        if (object) {
+            gen_key(t);
+            gen_space(t);
+            puts_(t, ":");
+            gen_space(t);
+        }
+        gen_value(t, depth + 1);
+        gen_space(t);
+    }
+    puts_(t, object ? "}" : "]");
+}
+
+static void
+gen_value(struct text *t, int depth)
+{
+    static const char *const literals[] = { "true", "false", "null" };
+    krt_u32 r = rnd(10);
+
+    if (depth < 6 && r < 3)
+        gen_container(t, depth, true);
+    else if (depth < 6 && r < 5)
+        gen_container(t, depth, false);
+    else if (r < 7)
+        gen_string(t);
+    else if (r < 9)
+        gen_number(t);
+    else
+        puts_(t, literals[rnd(3)]);
+}
+
+/* Break a line: drop, add, change or repeat bytes. */
+static void
+mutate(struct text *t)
+{
+    static const char pool[] = "{}[],:\"\\01-.eE+tfnu \tx\x7f\x80\xc0\xed"
+                               "\xf4\xff\x01";
+    size_t at = t->len ? rnd((krt_u32)t->len) : 0;
+    char c = pool[rnd(sizeof pool - 1)];
+
+    switch (rnd(4)) {
+    case 0:
+        if (t->len) {
+            memmove(t->p + at, t->p + at + 1, t->len - at);
+            t->len--;
+        }
+        break;
+    case 1:
+        put(t, " ", 1);
+        memmove(t->p + at + 1, t->p + at, t->len - at - 1);
+        t->p[at] = c;
+        break;
+    case 2:
+        if (t->len)
+            t->p[at] = c;
+        break;
+    default:
+        if (t->len > at + 1) {
+            size_t n = 1 + rnd((krt_u32)(t->len - at - 1) < 8
+                                   ? (krt_u32)(t->len - at - 1) : 8);
+            char piece[8];
+            memcpy(piece, t->p + at, n);
+            put(t, piece, n);
+        }
+    }
+}
+
+static void
+gen_line(struct text *t)
+{
+    t->len = 0;
+    put(t, "", 0);
+    gen_space(t);
+    if (rnd(20) == 0)
+        gen_value(t, 0);
+    else
+        gen_container(t, 0, true);
+    gen_space(t);
+    for (krt_u32 m = rnd(2) ? 0 : 1 + rnd(2); m > 0; m--)
+        mutate(t);
+}
+
+/* {"a": [[[ ... ]]]} with 'depth' levels in all, the innermost a value. */
+static void
+gen_deep(struct text *t, int depth)
+{
+    t->len = 0;
+    puts_(t, "{\"a\":");
+    for (int i = 1; i < depth; i++)
+        puts_(t, rnd(2) ? "[" : "[1,");
+    puts_(t, "\"deep\"");
+    for (int i = 1; i < depth; i++)
+        puts_(t, "]");
+    puts_(t, "}");
+    if (rnd(4) == 0)
+        mutate(t);
+}
+
+/* ------------------------------------------------------- exclusions */
+
+/*
+ * The classes of deliberate difference a line falls in, found by a
+ * light lexer: strings (for keys holding \u0000), brackets outside them
+ * (for depth), number tokens (for overflow).
+ */
+struct classes {
+    bool blank;
+    bool deep;
+    bool huge;
+    bool nul_key;
+};
+
+static const char *
+lex_string(const char *p, const char *end, bool *has_nul)
+{
+    *has_nul = false;
+    for (p++; p < end && *p != '"'; p++) {
+        if (*p != '\\' || p + 1 == end)
+            continue;
+        if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+            *has_nul = true;
+        p++;
+    }
+    return p < end ? p + 1 : end;
+}
+
+static const char *
+lex_number(const char *p, const char *end, bool *huge)
+{
+    char buf[1024];
+    const char *q = p;
+
+    while (q < end && strchr("+-0123456789.eE", *q) && *q)
+        q++;
+    if ((size_t)(q - p) < sizeof buf) {
+        memcpy(buf, p, (size_t)(q - p));
+        buf[q - p] = '\0';
+        *huge |= isinf(strtod(buf, NULL));
+    } else {
+        *huge = true;
+    }
+    return q > p ? q : p + 1;
+}
+
+static struct classes
+classify(const char *line, size_t len)
+{
+    struct classes c = { true, false, false, false };
+    const char *p = line, *end = line + len;
+    int depth = 0;
+
+    for (size_t i = 0; i < len; i++)
+        c.blank &= strchr(" \t\r\n", line[i]) && line[i];
+    while (p < end) {
+        bool nul;
+        const char *q;
+
+        if (*p == '"') {
+            p = lex_string(p, end, &nul);
+            for (q = p; q < end && strchr(" \t\r\n", *q) && *q; q++)
+                ;
+            c.nul_key |= nul && q < end && *q == ':';
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            p = lex_number(p, end, &c.huge);
+        } else {
+            depth += *p == '{' || *p == '[';
+            depth -= *p == '}' || *p == ']';
+            c.deep |= depth > KRT_MAX_DEPTH;
+            p++;
+        }
+    }
+    return c;
+}
+
+/* ----------------------------------------------------------- oracle */
+
+/* A scalar jansson found: its path and its value. */
+struct found {
+    char *path;
+    json_t *value;
+};
+
+struct oracle {
+    struct found *items;
+    size_t n;
+    size_t cap;
+};
+
+static void
+found_add(struct oracle *o, const char *path, json_t *v)
+{
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 64;
+        o->items = realloc(o->items, o->cap * sizeof *o->items);
+        assert_non_null(o->items);
+    }
+    o->items[o->n].path = strdup(path);
+    assert_non_null(o->items[o->n].path);
+    o->items[o->n++].value = v;
+}
+
+/*
+ * Every scalar under 'v', with the dotted path Elasticsearch gives it:
+ * keys joined with '.', arrays transparent.
+ */
+static void
+flatten(struct oracle *o, json_t *v, const char *path, bool top)
+{
+    const char *key;
+    json_t *member;
+    size_t i;
+
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, member) {
+            size_t n = strlen(path) + strlen(key) + 2;
+            char *sub = malloc(n);
+
+            assert_non_null(sub);
+            snprintf(sub, n, "%s%s%s", path, top ? "" : ".", key);
+            flatten(o, member, sub, false);
+            free(sub);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, member)
+            flatten(o, member, path, top);
+    } else {
+        found_add(o, path, v);
+    }
+}
+
+static void
+oracle_free(struct oracle *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        free(o->items[i].path);
+    free(o->items);
+    memset(o, 0, sizeof *o);
+}
+
+/* Whether path 'p' is 'field' or lies below it. */
+static bool
+at_or_below(const char *p, const char *field)
+{
+    size_t n = strlen(field);
+
+    return strncmp(p, field, n) == 0 && (p[n] == '\0' || p[n] == '.');
+}
+
+static void
+same_scalar(struct krt_event *ev, const struct krt_value *v, json_t *j,
+            const char *line)
+{
+    const char *s;
+    size_t len;
+
+    switch (json_typeof(j)) {
+    case JSON_STRING:
+        assert_int_equal(v->kind, KRT_V_STRING);
+        assert_true(krt_value_text(ev, v, &s, &len));
+        if (len != json_string_length(j)
+            || memcmp(s, json_string_value(j), len) != 0)
+            fail_msg("string differs in %s", line);
+        break;
+    case JSON_REAL: {
+        char buf[1024];
+        assert_int_equal(v->kind, KRT_V_NUMBER);
+        assert_true(v->len < sizeof buf);
+        memcpy(buf, v->text, v->len);
+        buf[v->len] = '\0';
+        if (strtod(buf, NULL) != json_real_value(j))
+            fail_msg("number %s differs in %s", buf, line);
+        break;
+    }
+    case JSON_TRUE:
+        assert_int_equal(v->kind, KRT_V_TRUE);
+        break;
+    case JSON_FALSE:
+        assert_int_equal(v->kind, KRT_V_FALSE);
+        break;
+    default:
+        assert_int_equal(v->kind, KRT_V_NULL);
+    }
+}
+
+/* Our values of field 'f' against the scalars jansson has at its path. */
+static void
+compare_field(struct krt_event *ev, krt_u32 f, const struct oracle *o,
+              const char *line)
+{
+    const struct krt_value *v = krt_value_first(ev, f);
+    bool exists = false;
+
+    for (size_t i = 0; i < o->n; i++) {
+        exists |= at_or_below(o->items[i].path, fields[f].path)
+                  && !json_is_null(o->items[i].value);
+        if (strcmp(o->items[i].path, fields[f].path) != 0)
+            continue;
+        while (v && v->kind == KRT_V_OBJECT)
+            v = krt_value_next(ev, v);
+        if (!v)
+            fail_msg("'%s': fewer values than jansson in %s",
+                     fields[f].path, line);
+        same_scalar(ev, v, o->items[i].value, line);
+        v = krt_value_next(ev, v);
+    }
+    while (v && v->kind == KRT_V_OBJECT)
+        v = krt_value_next(ev, v);
+    if (v)
+        fail_msg("'%s': more values than jansson in %s", fields[f].path,
+                 line);
+    if (krt_exists(ev, f) != exists)
+        fail_msg("'%s': exists is %d in %s", fields[f].path, !exists, line);
+}
+
+/* ---------------------------------------------------------- compare */
+
+struct tally {
+    long compared;
+    long accepted;
+    long values_compared;
+    long blank, deep, huge, nul_key, duplicates;
+};
+
+static bool
+has_duplicates(const char *line, size_t len)
+{
+    json_error_t e;
+    json_t *j = json_loadb(line, len, LOAD_FLAGS | JSON_REJECT_DUPLICATES,
+                           &e);
+
+    json_decref(j);
+    return j == NULL;
+}
+
+static void
+check_deep(struct krt_scanner *sc, const char *line, size_t len, json_t *j)
+{
+    struct krt_event *ev;
+    struct krt_scan_error err;
+
+    if (!json_is_object(j))
+        return;
+    assert_int_equal(krt_scan_line(sc, line, len, &ev, &err),
+                     KRT_SCAN_MALFORMED);
+    assert_string_equal(err.reason, "nesting deeper than 1000 levels");
+}
+
+static void
+compare_line(struct krt_scanner *sc, const char *line, size_t len,
+             struct tally *t)
+{
+    struct classes c = classify(line, len);
+    struct krt_event *ev;
+    struct krt_scan_error err;
+    json_error_t e;
+    json_t *j;
+    bool ours, theirs;
+    struct oracle o = { 0 };
+
+    if (c.blank || c.huge || c.nul_key) {
+        t->blank += c.blank;
+        t->huge += !c.blank && c.huge;
+        t->nul_key += !c.blank && !c.huge && c.nul_key;
+        return;
+    }
+    j = json_loadb(line, len, LOAD_FLAGS, &e);
+    if (c.deep) {
+        t->deep++;
+        check_deep(sc, line, len, j);
+        json_decref(j);
+        return;
+    }
+    ours = krt_scan_line(sc, line, len, &ev, &err) == KRT_SCAN_EVENT;
+    theirs = json_is_object(j);
+    if (ours != theirs)
+        fail_msg("ours %s, jansson %s (%s): %s", ours ? "accepts" : "rejects",
+                 theirs ? "accepts" : "rejects", theirs ? "" : e.text, line);
+    t->compared++;
+    t->accepted += ours;
+    if (ours && has_duplicates(line, len)) {
+        t->duplicates++;
+    } else if (ours) {
+        flatten(&o, j, "", true);
+        for (krt_u32 f = 0; f < NFIELDS; f++)
+            compare_field(ev, f, &o, line);
+        t->values_compared += (long)o.n;
+        oracle_free(&o);
+    }
+    json_decref(j);
+}
+
+/* Lines with their lengths: some hold a NUL byte. */
+#define L(s) { s, sizeof(s) - 1 }
+
+static const struct {
+    const char *s;
+    size_t len;
+} tricky[] = {
+    L("{}"), L("{ }"), L(" {}"), L("{}\r"), L("{}\n"), L("\t{}\t"), L("{} {}"),
+    L("[]"), L("[{}]"), L("\"{}\""), L("1"), L("null"), L("{\"a\":1}"),
+    L("{\"a\":01}"), L("{\"a\":-0}"), L("{\"a\":-}"), L("{\"a\":1.}"),
+    L("{\"a\":.1}"), L("{\"a\":1e5}"), L("{\"a\":1E-5}"), L("{\"a\":1e}"),
+    L("{\"a\":1e+}"), L("{\"a\":+1}"), L("{\"a\":0.0}"), L("{\"a\":00}"),
+    L("{\"a\":1.5e+10}"), L("{\"a\":tru}"), L("{\"a\":true}"),
+    L("{\"a\":truee}"), L("{\"a\":nul}"), L("{\"a\":NULL}"),
+    L("{\"a\":\"\\u0000\"}"), L("{\"a\":\"\\uD834\\uDD1E\"}"),
+    L("{\"a\":\"\\uD834\"}"), L("{\"a\":\"\\uDD1E\"}"),
+    L("{\"a\":\"\\uD834\\u0041\"}"), L("{\"a\":\"\\uD834\\uD834\"}"),
+    L("{\"a\":\"\\ud834\\udd1e\"}"), L("{\"a\":\"\\u00\"}"),
+    L("{\"a\":\"\\u00zz\"}"), L("{\"a\":\"\\q\"}"), L("{\"a\":\"\\'\"}"),
+    L("{\"a\":\"\t\"}"), L("{\"a\":\"\x7f\"}"), L("{\"a\":\"\xc3\xa9\"}"),
+    L("{\"a\":\"\xc3\"}"), L("{\"a\":\"\xc0\xaf\"}"),
+    L("{\"a\":\"\xe0\x80\xaf\"}"), L("{\"a\":\"\xed\xa0\x80\"}"),
+    L("{\"a\":\"\xed\x9f\xbf\"}"), L("{\"a\":\"\xf0\x80\x80\xaf\"}"),
+    L("{\"a\":\"\xf4\x8f\xbf\xbf\"}"), L("{\"a\":\"\xf4\x90\x80\x80\"}"),
+    L("{\"a\":\"\xf8\x88\x80\x80\x80\"}"), L("{\"a\":\"\xfe\"}"),
+    L("{\"a\":[1,2,]}"), L("{\"a\":[,]}"), L("{\"a\":[}"), L("{\"a\":{]}"),
+    L("{\"a\"}"), L("{\"a\":}"), L("{:1}"), L("{\"a\":1,}"),
+    L("{\"a\":1,,\"b\":2}"), L("{\"a\":1 \"b\":2}"), L("{\"a\"::1}"),
+    L("{\"a.b\":{\"c\":\"v\"}}"),
+    L("{\"a\":{\"b.c\":\"v\"},\"a.b\":{\"c\":[\"w\"]}}"),
+    L("{\"\\u0061\":{\"\\u0062\":\"v\"}}"), L("{\"a\\u002eb\":\"v\"}"),
+    L("{\"a\":[{\"b\":[{\"c\":1},{\"c\":[2,[3]]}]},{\"b.c\":4}]}"),
+    L("{\"\":{\"a\":1}}"), L("{\"a\":{\"\":1}}"), L("{\"a.\":1}"),
+    L("{\".a\":1}"), L("{\"a\":null,\"x\":[null],\"b\":[]}"),
+    L("{\"x\":{\"a\":\"v\"}}"), L("{\"a\":1}\x00"), L("{\"a\":\"x\x00y\"}"),
+    L("\xef\xbb\xbf{}"), L("{\"a\":1}\f"), L("{\"a\":1e400}"),
+    L("{\"\\u0000\":1}"), L(""), L("   "), L("\r"),
+};
+
+static void
+test_tricky_lines(void **state)
+{
+    struct krt_scanner *sc = krt_scanner_new(fields, NFIELDS);
+    struct tally t = { 0 };
+
+    (void)state;
+    assert_non_null(sc);
+    for (size_t i = 0; i < sizeof tricky / sizeof tricky[0]; i++)
+        compare_line(sc, tricky[i].s, tricky[i].len, &t);
+    assert_true(t.compared > 80);
+    assert_true(t.accepted > 20);
+    krt_scanner_free(sc);
+}
+
+static void
+test_random_lines(void **state)
+{
+    struct krt_scanner *sc = krt_scanner_new(fields, NFIELDS);
+    struct text line = { 0 };
+    struct tally t = { 0 };
+    const long n = 200000;
+
+    (void)state;
+    assert_non_null(sc);
+    seed = 0x2545f4914f6cdd1dull;
+    for (long i = 0; i < n; i++) {
+        gen_line(&line);
+        compare_line(sc, line.p, line.len, &t);
+    }
+    print_message("%ld lines: %ld compared, %ld accepted, %ld values;"
+                  " left out: %ld blank, %ld huge, %ld nul key;"
+                  " %ld with duplicate keys\n", n, t.compared, t.accepted,
+                  t.values_compared, t.blank, t.huge, t.nul_key,
+                  t.duplicates);
+    /* the comparison covered most lines, accepted and rejected alike */
+    assert_true(t.compared > n * 9 / 10);
+    assert_true(t.accepted > n / 4);
+    assert_true(t.compared - t.accepted > n / 4);
+    assert_true(t.values_compared > n);
+    free(line.p);
+    krt_scanner_free(sc);
+}
+
+static void
+test_deep_lines(void **state)
+{
+    struct krt_scanner *sc = krt_scanner_new(fields, NFIELDS);
+    struct text line = { 0 };
+    struct tally t = { 0 };
+
+    (void)state;
+    assert_non_null(sc);
+    seed = 0x853c49e6748fea9bull;
+    for (int i = 0; i < 400; i++) {
+        gen_deep(&line, KRT_MAX_DEPTH - 3 + (int)rnd(7));
+        compare_line(sc, line.p, line.len, &t);
+    }
+    assert_true(t.compared > 100);
+    assert_true(t.deep > 100);
+    free(line.p);
+    krt_scanner_free(sc);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tricky_lines),
+        cmocka_unit_test(test_random_lines),
+        cmocka_unit_test(test_deep_lines),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
