@@ -67,7 +67,7 @@ KQLC         := $(BIN)/kqlc
 
 # -------------------------------------------------------------- top targets
 
-.PHONY: all deps demo test clean regen-generated update-golden
+.PHONY: all deps demo test clean regen-generated update-golden fuzz-diff
 all: deps $(KQLC) $(LIBKRT)
 
 deps:
@@ -147,6 +147,12 @@ include tests/tests.mk
 
 test: all tests-build
 	@./tests/run.sh
+
+# The three engines on many more random queries and events than make test
+# runs: make fuzz-diff N=1000 SEED=7
+fuzz-diff: all tests-build
+	KQLC_DIFF_ROUNDS=$(or $(N),200) KQLC_DIFF_SEED=$(or $(SEED),1000) \
+	    $(BUILD)/tests/test_engines_diff
 
 # Rewrite one golden expectation (NAME=case, or NAME=all) for review:
 # make update-golden NAME=unterminated-quote && git diff tests/golden

@@ -45,23 +45,31 @@ compile_rule(struct arena *a, struct diag *d, struct ir_program *p,
     return true;
 }
 
-static int
-compile_query(struct arena *a, struct diag *d, const char *query,
-              struct ir_program *p)
+bool
+driver_add_query(struct arena *a, struct diag *d, struct ir_program *p,
+                 const char *name, const char *rule_id, const char *query)
 {
     struct diag_source *src = arena_alloc(a, sizeof *src);
     src->name = "<query>";
     src->text = query;
     src->len = strlen(query);
     struct ir_rule *r = arena_alloc(a, sizeof *r);
-    r->name = "query";
-    r->rule_id = "query";
+    r->name = name;
+    r->rule_id = rule_id;
     r->severity = "none";
     r->tactics = arena_alloc(a, sizeof(struct ir_tactic));
     r->query = query;
     r->query_len = src->len;
+    return compile_rule(a, d, p, r, src);
+}
+
+static int
+compile_query(struct arena *a, struct diag *d, const char *query,
+              struct ir_program *p)
+{
     p->origin = "a query given on the command line";
-    return compile_rule(a, d, p, r, src) ? KQLC_OK : KQLC_REJECTED;
+    return driver_add_query(a, d, p, "query", "query", query)
+        ? KQLC_OK : KQLC_REJECTED;
 }
 
 static const char *

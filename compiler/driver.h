@@ -36,6 +36,15 @@ int driver_compile(struct arena *a, struct diag *d,
                    const struct driver_input *in, struct ir_program *p);
 
 /*
+ * Parse and type 'query' into one more rule of 'p', named 'name' with id
+ * 'rule_id' (all three borrowed: they must outlive 'p').  Errors go to
+ * 'd' against the query itself ("<query>"); false when there was any.
+ */
+bool driver_add_query(struct arena *a, struct diag *d, struct ir_program *p,
+                      const char *name, const char *rule_id,
+                      const char *query);
+
+/*
  * Compile the C file at 'c_path' with the system compiler (cc, or
  * $KQLC_CC) against the runtime into the executable 'out_path'.
  * Returns KQLC_OK, KQLC_USAGE (runtime not found, cannot run cc) or

@@ -292,8 +292,9 @@ long_value(struct sema *s, const struct typed_field *f,
 
 /*
  * Parse an address or CIDR block into the closed range it covers.  An
- * IPv4 address (written as such or IPv4-mapped: Java reads both as IPv4)
- * takes a prefix of at most 32 bits, applied below the mapped prefix.
+ * IPv4 address takes a prefix of at most 32 bits, applied below the
+ * mapped prefix.  Elasticsearch refuses a prefix on an IPv4-mapped IPv6
+ * address (is /8 a v4 or a v6 length?), and so do we.
  */
 static bool
 parse_cidr(const char *t, size_t len, struct krt_ip_range *out)
@@ -308,6 +309,8 @@ parse_cidr(const char *t, size_t len, struct krt_ip_range *out)
         return true;
 
     bool v4 = ip.hi == 0 && (ip.lo >> 32) == 0xFFFF;
+    if (v4 && memchr(t, ':', alen))
+        return false;
     unsigned prefix = 0;
     size_t i = alen + 1;
     if (i == len || len - i > 3)

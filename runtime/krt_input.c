@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,10 +222,10 @@ bool
 krt_reader_init(struct krt_reader *r, size_t max_line)
 {
     memset(r, 0, sizeof *r);
-    r->max_line = max_line;
+    r->max_line = max_line < SIZE_MAX / 4 ? max_line : SIZE_MAX / 4;
     r->cap = READER_FIRST_CAP;
-    if (r->cap > max_line + 1)
-        r->cap = max_line + 1 < 64 ? 64 : max_line + 1;
+    if (r->cap > r->max_line + 1)
+        r->cap = r->max_line + 1 < 64 ? 64 : r->max_line + 1;
     r->buf = malloc(r->cap);
     return r->buf != NULL;
 }

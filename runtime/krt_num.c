@@ -24,6 +24,11 @@ struct decimal {
 #define INT32_LO (-2147483647LL - 1)
 #define INT32_HI 2147483647LL
 
+/*
+ * LIMIT(num): digits are ASCII; Java also reads other Unicode decimal
+ * digits (Arabic-Indic and the like), which no event source writes in a
+ * number; such text is no number here and matches nothing.
+ */
 static size_t
 skip_digits(const char *s, size_t i, size_t len)
 {

@@ -286,8 +286,13 @@ krt_any_bool_is(struct krt_event *ev, krt_u32 field, bool b)
 
 /*
  * A scalar exists unless it is null or ignore_above drops it; an object
- * exists when it holds a non-null scalar anywhere below (which may
- * itself be one ignore_above drops: kept simple on purpose).
+ * exists when it holds a non-null scalar anywhere below.
+ *
+ * LIMIT(exists): the scalars below an object are not held to their own
+ * fields' ignore_above, which the scanner does not know while it walks
+ * an object; an object whose only leaves are too long to be indexed
+ * exists here and not in Elasticsearch.  Rules rarely test an object
+ * field with f:*.
  */
 bool
 krt_exists(struct krt_event *ev, krt_u32 field)

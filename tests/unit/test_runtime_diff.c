@@ -552,31 +552,56 @@ check_deep(struct krt_scanner *sc, const char *line, size_t len, json_t *j)
     assert_string_equal(err.reason, "nesting deeper than 1000 levels");
 }
 
-static void
-compare_line(struct krt_scanner *sc, const char *line, size_t len,
-             struct tally *t)
+/* Left out of the comparison: counted, and deep lines checked. */
+static bool
+left_out(struct krt_scanner *sc, const char *line, size_t len,
+         struct tally *t)
 {
     struct classes c = classify(line, len);
-    struct krt_event *ev;
-    struct krt_scan_error err;
     json_error_t e;
     json_t *j;
-    bool ours, theirs;
-    struct oracle o = { 0 };
 
     if (c.blank || c.huge || c.nul_key) {
         t->blank += c.blank;
         t->huge += !c.blank && c.huge;
         t->nul_key += !c.blank && !c.huge && c.nul_key;
-        return;
+        return true;
     }
+    if (!c.deep)
+        return false;
+    t->deep++;
     j = json_loadb(line, len, LOAD_FLAGS, &e);
-    if (c.deep) {
-        t->deep++;
-        check_deep(sc, line, len, j);
-        json_decref(j);
+    check_deep(sc, line, len, j);
+    json_decref(j);
+    return true;
+}
+
+static void
+compare_values(struct krt_event *ev, json_t *j, const char *line,
+               struct tally *t)
+{
+    struct oracle o = { 0 };
+
+    flatten(&o, j, "", true);
+    for (krt_u32 f = 0; f < NFIELDS; f++)
+        compare_field(ev, f, &o, line);
+    t->values_compared += (long)o.n;
+    oracle_free(&o);
+}
+
+static void
+compare_line(struct krt_scanner *sc, const char *line, size_t len,
+             struct tally *t)
+{
+    struct krt_event *ev;
+    struct krt_scan_error err;
+    json_error_t e;
+    json_t *j;
+    bool ours, theirs;
+
+    if (left_out(sc, line, len, t))
         return;
-    }
+    j = json_loadb(line, len, LOAD_FLAGS, &e);
     ours = krt_scan_line(sc, line, len, &ev, &err) == KRT_SCAN_EVENT;
     theirs = json_is_object(j);
     if (ours != theirs)
@@ -584,15 +609,10 @@ compare_line(struct krt_scanner *sc, const char *line, size_t len,
                  theirs ? "accepts" : "rejects", theirs ? "" : e.text, line);
     t->compared++;
     t->accepted += ours;
-    if (ours && has_duplicates(line, len)) {
+    if (ours && has_duplicates(line, len))
         t->duplicates++;
-    } else if (ours) {
-        flatten(&o, j, "", true);
-        for (krt_u32 f = 0; f < NFIELDS; f++)
-            compare_field(ev, f, &o, line);
-        t->values_compared += (long)o.n;
-        oracle_free(&o);
-    }
+    else if (ours)
+        compare_values(ev, j, line, t);
     json_decref(j);
 }
 

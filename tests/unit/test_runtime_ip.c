@@ -139,6 +139,8 @@ pton(const char *s, struct krt_ip *out)
     return true;
 }
 
+#define COUNT(a) (sizeof(a) / sizeof(a)[0])
+
 static const char *
 pick(krt_u64 *seed, const char *const *list, size_t n)
 {
@@ -167,8 +169,8 @@ random_address(krt_u64 *seed, char *s)
 
     s[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        const char *p = quad ? pick(seed, octets, sizeof octets / sizeof *octets)
-                             : pick(seed, pieces, sizeof pieces / sizeof *pieces);
+        const char *p = quad ? pick(seed, octets, COUNT(octets))
+                             : pick(seed, pieces, COUNT(pieces));
         if (quad && i > 0)
             s[len++] = '.';
         memcpy(s + len, p, strlen(p) + 1);

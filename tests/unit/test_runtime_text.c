@@ -10,7 +10,7 @@
 
 #include "runtime_test.h"
 
-enum { K, SHORT, W, B, A, AB };
+enum { K, SHORT, W, B, A, AB, LIM, LIMS };
 
 static const struct krt_field fields[] = {
     [K] = { "k", KRT_KEYWORD, 0 },
@@ -19,6 +19,8 @@ static const struct krt_field fields[] = {
     [B] = { "b", KRT_BOOLEAN, 0 },
     [A] = { "a", KRT_OBJECT, 0 },
     [AB] = { "a.b", KRT_KEYWORD, 0 },
+    [LIM] = { "lim", KRT_OBJECT, 0 },
+    [LIMS] = { "lim.s", KRT_KEYWORD, 3 },
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -212,12 +214,6 @@ test_wildcards(void **state)
     static const struct krt_str suffix[] = { S(""), S("adm") };
     static const struct krt_str prefix[] = { S("a"), S("") };
     static const struct krt_str abc[] = { S("a"), S("b"), S("c") };
-    static const struct krt_str any[] = { S(""), S("") };
-    static const struct krt_str abba[] = { S("ab"), S("ba") };
-    static const struct krt_str inner[] = { S(""), S("x"), S("") };
-    static const struct krt_str twice[] = { S("a"), S(""), S("b") };
-    static const struct krt_str aas[] = { S("aa"), S("aa"), S("aa") };
-    static const struct krt_str num_prefix[] = { S("26"), S("") };
 
     assert_true(wild(state, "\"xadm\"", suffix, 2));
     assert_true(wild(state, "\"adm\"", suffix, 2));
@@ -233,6 +229,20 @@ test_wildcards(void **state)
     assert_false(wild(state, "\"acb\"", abc, 3));
     assert_false(wild(state, "\"ab\"", abc, 3));
     assert_false(wild(state, "\"abcd\"", abc, 3));
+    assert_true(wild(state, "[\"q\", \"xadm\"]", suffix, 2));
+    assert_true(wild(state, "\"\\u0061dm\"", suffix, 2));
+}
+
+static void
+test_wildcards_edges(void **state)
+{
+    static const struct krt_str any[] = { S(""), S("") };
+    static const struct krt_str abba[] = { S("ab"), S("ba") };
+    static const struct krt_str inner[] = { S(""), S("x"), S("") };
+    static const struct krt_str twice[] = { S("a"), S(""), S("b") };
+    static const struct krt_str aas[] = { S("aa"), S("aa"), S("aa") };
+    static const struct krt_str num_prefix[] = { S("26"), S("") };
+
     assert_true(wild(state, "\"\"", any, 2));
     assert_true(wild(state, "\"anything\"", any, 2));
     assert_false(wild(state, "null", any, 2));
@@ -246,8 +256,6 @@ test_wildcards(void **state)
     assert_true(wild(state, "\"ab\"", twice, 3));
     assert_false(wild(state, "\"aaaaa\"", aas, 3));
     assert_true(wild(state, "\"aaaaaa\"", aas, 3));
-    assert_true(wild(state, "[\"q\", \"xadm\"]", suffix, 2));
-    assert_true(wild(state, "\"\\u0061dm\"", suffix, 2));
     assert_true(wild(state, "26.0", num_prefix, 2));
     assert_false(wild(state, "2.6", num_prefix, 2));
     assert_false(krt_any_kw_wild(one(state, SHORT, "\"abcdef\""), SHORT, any,
@@ -319,6 +327,12 @@ test_exists(void **state)
     assert_false(exists(state, "{\"a\":{\"b\":{}}}", AB));
     assert_true(exists(state, "{\"a\":{\"b\":{\"c\":true}}}", AB));
     assert_false(exists(state, "{\"a\":{\"bc\":1}}", AB));
+    /*
+     * The LIMIT in krt_exists: an object's leaves are not held to their
+     * own ignore_above, so "lim" exists though its only leaf does not.
+     */
+    assert_false(exists(state, "{\"lim\":{\"s\":\"long\"}}", LIMS));
+    assert_true(exists(state, "{\"lim\":{\"s\":\"long\"}}", LIM));
     /* an object is no keyword */
     assert_false(krt_any_kw_in(one(state, A, "{\"b\":\"v\"}"), A,
                                big_set, BIG_N));
@@ -334,6 +348,7 @@ main(void)
         cmocka_unit_test(test_ignore_above),
         cmocka_unit_test(test_set_membership),
         cmocka_unit_test(test_wildcards),
+        cmocka_unit_test(test_wildcards_edges),
         cmocka_unit_test(test_booleans),
         cmocka_unit_test(test_exists),
     };
