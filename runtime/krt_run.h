@@ -231,9 +231,10 @@ void krt_options_init(struct krt_options *opt, const char *argv0);
 /*
  * Read the detector's command line (argv[0] is the program) into 'opt',
  * which borrows argv's strings; the files, in order, are gathered at
- * argv[1] onwards (argv is reordered), so options may follow them.  KRT_RUN_GO to go on; otherwise the exit
- * status: 0 after --help or --version (written to stdout), 2 after a
- * usage error (reported on the log).
+ * argv[1] onwards (argv is reordered), so options may follow them.
+ * KRT_RUN_GO to go on; otherwise the exit status: 0 after --help or
+ * --version (written to stdout), 2 after a usage error (reported on the
+ * log).
  */
 int krt_options_parse(struct krt_options *opt,
                       const struct krt_program *prog, int argc, char **argv);
