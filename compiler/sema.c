@@ -44,113 +44,6 @@ error_at(struct sema *s, struct span sp, const char *fmt, ...)
     s->errors++;
 }
 
-/* ------------------------------------------------------------ numbers */
-
-/* Digits of a decimal number after the sign: mantissa and exponent. */
-struct decimal {
-    const char *digits;   /* mantissa digits, '.' skipped by the reader */
-    size_t ndigits;
-    size_t point;         /* digits before the decimal point */
-    long long exp;        /* exponent, clamped to +-1e12 */
-};
-
-static bool
-read_exponent(const char *s, size_t len, size_t i, long long *exp)
-{
-    bool neg = false;
-    if (i < len && (s[i] == '+' || s[i] == '-'))
-        neg = s[i++] == '-';
-    if (i == len)
-        return false;
-    long long e = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        if (e < 1000000000000LL)
-            e = e * 10 + (s[i] - '0');
-    }
-    *exp = neg ? -e : e;
-    return true;
-}
-
-/* Split 's' into mantissa digits and exponent; false when no number. */
-static bool
-read_decimal(const char *s, size_t len, size_t i, struct decimal *dec,
-             char *buf)
-{
-    size_t nd = 0, point = SIZE_MAX;
-    for (; i < len; i++) {
-        if (s[i] >= '0' && s[i] <= '9')
-            buf[nd++] = s[i];
-        else if (s[i] == '.' && point == SIZE_MAX)
-            point = nd;
-        else
-            break;
-    }
-    if (nd == 0)
-        return false;
-    dec->exp = 0;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        if (!read_exponent(s, len, i + 1, &dec->exp))
-            return false;
-    } else if (i != len) {
-        return false;
-    }
-    dec->digits = buf;
-    dec->ndigits = nd;
-    dec->point = point == SIZE_MAX ? nd : point;
-    return true;
-}
-
-bool
-sema_parse_integer(const char *s, size_t len, long long *out,
-                   bool *fraction, bool *negative, bool *overflow)
-{
-    size_t i = 0;
-    bool neg = false;
-    char small[64];
-    char *buf = len < sizeof small ? small : xmalloc(len);
-    struct decimal dec;
-
-    if (len && (s[0] == '+' || s[0] == '-'))
-        neg = s[i++] == '-';
-    bool ok = read_decimal(s, len, i, &dec, buf);
-    *fraction = *overflow = false;
-    *negative = false;
-    *out = 0;
-    if (ok) {
-        /* Digits [0, intlen) form the integer part. */
-        long long intlen = (long long)dec.point + dec.exp;
-        unsigned long long v = 0;
-        for (size_t k = 0; k < dec.ndigits; k++) {
-            int dg = dec.digits[k] - '0';
-            if ((long long)k >= intlen) {
-                *fraction |= dg != 0;
-            } else if (v > (UINT64_MAX - (unsigned)dg) / 10) {
-                *overflow = true;
-            } else {
-                v = v * 10 + (unsigned)dg;
-            }
-        }
-        /* Trailing zeros implied by a positive exponent. */
-        for (long long k = (long long)dec.ndigits; k < intlen && v; k++) {
-            if (v > UINT64_MAX / 10)
-                *overflow = true;
-            else
-                v *= 10;
-            if (*overflow)
-                break;
-        }
-        if (v > (neg ? (unsigned long long)INT64_MAX + 1 : INT64_MAX))
-            *overflow = true;
-        *negative = neg && (v != 0 || *fraction);
-        *out = neg ? (long long)(0 - v) : (long long)v;
-    }
-    if (buf != small)
-        free(buf);
-    return ok;
-}
-
 /* ------------------------------------------------------------ fields */
 
 /* The name a field literal stands for ("true" for the literal true). */
@@ -262,30 +155,39 @@ kw_value(struct sema *s, const struct typed_field *f,
 /* A value of an integer field, as the closed range of integers it
  * matches (empty when it has a fraction: a term with a decimal part
  * matches nothing on an integer field). */
+/* Read a number for integer field 'f'; an error when there is none. */
+static bool
+read_number(struct sema *s, const struct typed_field *f,
+            const struct ast_literal *v, struct krt_number *num)
+{
+    enum krt_int_status st = KRT_INT_NAN;
+    if (v->kind == AST_LIT_STRING)
+        st = krt_parse_number(v->text.bytes, v->text.len, f->type, num);
+    if (st == KRT_INT_NAN)
+        error_at(s, v->span, "'%s' is not a number, as field '%s' (%s) "
+                 "needs", v->text.bytes, f->path, ecs_type_name(f->type));
+    else if (st == KRT_INT_RANGE)
+        error_at(s, v->span, "'%s' is out of range for field '%s' (%s)",
+                 v->text.bytes, f->path, ecs_type_name(f->type));
+    return st == KRT_INT_OK;
+}
+
+/* A value of an integer field, as the closed range of integers it
+ * matches (empty when it has a fraction: a term with a decimal part
+ * matches nothing on an integer field). */
 static struct ir_node *
 long_value(struct sema *s, const struct typed_field *f,
            const struct ast_literal *v, struct span sp)
 {
-    long long x;
-    bool frac, neg, over;
-    if (v->kind != AST_LIT_STRING
-        || !sema_parse_integer(v->text.bytes, v->text.len, &x, &frac, &neg,
-                               &over)) {
-        error_at(s, v->span, "'%s' is not a number, as field '%s' (%s) "
-                 "needs", v->text.bytes, f->path, ecs_type_name(f->type));
+    struct krt_number num;
+    if (!read_number(s, f, v, &num))
         return NULL;
-    }
-    if (over) {
-        error_at(s, v->span, "'%s' is out of range for field '%s' (%s)",
-                 v->text.bytes, f->path, ecs_type_name(f->type));
-        return NULL;
-    }
     struct ir_node *n = leaf(s, IR_LONG_IN, f, sp);
-    if (frac)
+    if (num.fraction)
         return n;   /* empty table: simplifies to false */
     n->u.i64.items = arena_alloc(s->a, sizeof(struct krt_i64_range));
-    n->u.i64.items[0].first = x;
-    n->u.i64.items[0].last = x;
+    n->u.i64.items[0].first = num.value;
+    n->u.i64.items[0].last = num.value;
     n->u.i64.n = 1;
     return n;
 }
@@ -443,30 +345,22 @@ static struct ir_node *
 long_range(struct sema *s, const struct typed_field *f,
            const struct ast_node *n)
 {
-    const struct ast_literal *v = &n->u.range.value;
-    long long x;
-    bool frac, neg, over;
-    if (v->kind != AST_LIT_STRING
-        || !sema_parse_integer(v->text.bytes, v->text.len, &x, &frac, &neg,
-                               &over) || over) {
-        error_at(s, v->span, "'%s' is not a number in the range of field "
-                 "'%s' (%s)", v->text.bytes, f->path,
-                 ecs_type_name(f->type));
+    struct krt_number num;
+    if (!read_number(s, f, &n->u.range.value, &num))
         return NULL;
-    }
     struct ir_node *r = leaf(s, IR_LONG_IN, f, n->span);
-    long long first = INT64_MIN, last = INT64_MAX;
+    krt_i64 x = num.value, first = INT64_MIN, last = INT64_MAX;
     bool lower = n->u.range.op == AST_GT || n->u.range.op == AST_GTE;
     bool strict = n->u.range.op == AST_GT || n->u.range.op == AST_LT;
     /* x is truncated toward zero; a dropped fraction moves the bound to
      * the integer inside the range, as Elasticsearch does. */
     if (lower) {
-        bool up = frac ? !neg : strict;
+        bool up = num.fraction ? !num.negative : strict;
         if (up && x == INT64_MAX)
             return r;
         first = up ? x + 1 : x;
     } else {
-        bool down = frac ? neg : strict;
+        bool down = num.fraction ? num.negative : strict;
         if (down && x == INT64_MIN)
             return r;
         last = down ? x - 1 : x;

@@ -24,14 +24,4 @@ struct ir_node *sema_query(struct arena *a, struct diag *d,
                            const struct diag_source *src,
                            struct ir_program *p, const struct ast_query *q);
 
-/*
- * Read decimal text as Java's BigDecimal does ([sign] digits [. digits]
- * [e [sign] digits]), truncated toward zero to an integer.  Returns false
- * when the text is no number; '*overflow' is set when the integer part
- * does not fit in 64 bits, '*fraction' when a non-zero fraction was
- * dropped, '*negative' for a value below zero.
- */
-bool sema_parse_integer(const char *s, size_t len, long long *out,
-                        bool *fraction, bool *negative, bool *overflow);
-
 #endif

@@ -145,8 +145,23 @@ type_bits(krt_u32 type)
     }
 }
 
+/* Whether a non-zero digit stands after the decimal point. */
+static bool
+has_fraction(const struct decimal *d)
+{
+    krt_i64 k = (krt_i64)d->nint + d->exp; /* digits before the point */
+    krt_i64 n = (krt_i64)(d->nint + d->nfrac);
+
+    for (krt_i64 i = k < 0 ? 0 : k; i < n; i++) {
+        if (digit_at(d, (size_t)i) != 0)
+            return true;
+    }
+    return false;
+}
+
 enum krt_int_status
-krt_parse_int(const char *s, size_t len, krt_u32 type, krt_i64 *out)
+krt_parse_number(const char *s, size_t len, krt_u32 type,
+                 struct krt_number *out)
 {
     struct decimal d;
     krt_u64 mag, neg_max;
@@ -158,8 +173,21 @@ krt_parse_int(const char *s, size_t len, krt_u32 type, krt_i64 *out)
     neg_max = (krt_u64)1 << (type_bits(type) - 1);
     if (mag > neg_max - !d.neg)
         return KRT_INT_RANGE;
-    *out = d.neg && mag ? -(krt_i64)(mag - 1) - 1 : (krt_i64)mag;
+    out->value = d.neg && mag ? -(krt_i64)(mag - 1) - 1 : (krt_i64)mag;
+    out->fraction = has_fraction(&d);
+    out->negative = d.neg && (mag != 0 || out->fraction);
     return KRT_INT_OK;
+}
+
+enum krt_int_status
+krt_parse_int(const char *s, size_t len, krt_u32 type, krt_i64 *out)
+{
+    struct krt_number n;
+    enum krt_int_status st = krt_parse_number(s, len, type, &n);
+
+    if (st == KRT_INT_OK)
+        *out = n.value;
+    return st;
 }
 
 /* Whether 'x' lies in one of the 'n' sorted, disjoint ranges. */

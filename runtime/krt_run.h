@@ -146,6 +146,22 @@ enum krt_int_status {
 enum krt_int_status krt_parse_int(const char *s, size_t len, krt_u32 type,
                                   krt_i64 *out);
 
+/* A number read by krt_parse_number: the integer part, whether a
+ * non-zero fraction was dropped, and the sign of the whole value. */
+struct krt_number {
+    krt_i64 value;
+    bool fraction;
+    bool negative;
+};
+
+/*
+ * As krt_parse_int, keeping what truncation drops: a term query with a
+ * fraction matches nothing on an integer field, and a fractional range
+ * bound moves toward the range (the compiler needs both).
+ */
+enum krt_int_status krt_parse_number(const char *s, size_t len,
+                                     krt_u32 type, struct krt_number *out);
+
 /* ------------------------------------------------------------ logging */
 
 enum krt_log_level {
