@@ -42,7 +42,8 @@ CXXFLAGS ?= -O2 -g
 ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror $(CXXFLAGS) \
                $(shell pkg-config --cflags tomlplusplus 2>/dev/null)
 
-LIBS     := $(shell pkg-config --libs jansson tomlplusplus 2>/dev/null) \
+LIBS     := $(shell pkg-config --libs jansson tomlplusplus libedit \
+              2>/dev/null) \
             -ltcc -lzstd -lz -ldl -lm -lstdc++
 
 # Rules shipped with the project; generated/ holds the C emitted for each.

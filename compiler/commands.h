@@ -12,5 +12,6 @@ int cmd_parse(int argc, char **argv);
 int cmd_emit(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_repl(int argc, char **argv);
 
 #endif

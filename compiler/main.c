@@ -17,6 +17,7 @@ static const struct command commands[] = {
     { "emit", cmd_emit, "write the C for rules or a query" },
     { "build", cmd_build, "compile rules or a query into a detector" },
     { "run", cmd_run, "run rules or a query over events at once" },
+    { "repl", cmd_repl, "type queries, see matching events at once" },
 };
 
 static void
