@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "commands.h"
 #include "driver.h"
@@ -19,6 +20,7 @@ struct run_options {
     struct driver_input in;
     enum engine engine;
     bool werror;
+    bool verbose;      /* -v: phase timings on stderr */
     int det_argc;      /* the detector's options and event files */
     char **det_argv;
 };
@@ -38,6 +40,7 @@ static const char run_usage[] =
     "  --query KQL      run one query instead of rule files\n"
     "  --rules FILE     a rule file, whatever its name\n"
     "  -Werror          treat warnings as errors\n"
+    "  -v               print the time each phase took\n"
     "  --format event|alert|lines|count, --dataset NAME, --quiet:\n"
     "                   as for a detector\n";
 
@@ -77,6 +80,8 @@ parse_run_options(int argc, char **argv, struct run_options *o)
             o->in.files[o->in.nfiles++] = argv[++i];
         } else if (!strcmp(a, "-Werror")) {
             o->werror = true;
+        } else if (!strcmp(a, "-v")) {
+            o->verbose = true;
         } else if (is_rule_file(a)) {
             o->in.files[o->in.nfiles++] = argv[i];
         } else {
@@ -89,6 +94,14 @@ parse_run_options(int argc, char **argv, struct run_options *o)
         return KQLC_USAGE;
     }
     return -1;
+}
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* The emitted C, compiled in memory. */
@@ -128,6 +141,7 @@ run_program(struct arena *a, struct ir_program *p, struct run_options *o)
 {
     const struct krt_program *prog = NULL;
     struct jit_module *m = NULL;
+    double t0 = now_ms();
     if (o->engine == ENGINE_JIT) {
         m = jit_program(p, &prog);
         if (!m)
@@ -135,6 +149,10 @@ run_program(struct arena *a, struct ir_program *p, struct run_options *o)
     } else {
         prog = interp_program(a, p);
     }
+    if (o->verbose)
+        fprintf(stderr, "kqlc: %s: %.2f ms\n", o->engine == ENGINE_JIT
+                ? "emit and JIT compile" : "interpreter set-up",
+                now_ms() - t0);
     struct krt_options opt;
     krt_options_init(&opt, "kqlc run");
     int status = krt_options_parse(&opt, prog, o->det_argc, o->det_argv);
@@ -159,7 +177,11 @@ cmd_run(int argc, char **argv)
     struct diag d;
     diag_init(&d, stderr);
     d.werror = o.werror;
+    double t0 = now_ms();
     status = driver_compile(&a, &d, &o.in, &p);
+    if (o.verbose)
+        fprintf(stderr, "kqlc: load, parse and type: %.2f ms\n",
+                now_ms() - t0);
     if (status == KQLC_OK)
         status = run_program(&a, &p, &o);
     arena_free(&a);
