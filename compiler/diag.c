@@ -62,10 +62,24 @@ diag_utf16_offset(const char *text, size_t len, size_t offset)
     return units;
 }
 
+/* Context shown on each side of a span inside a very long line. */
+#define EXCERPT_CONTEXT 60
+
+/* Move 'i' back to the start of the UTF-8 character holding it. */
+static size_t
+char_start(const char *text, size_t i, size_t floor)
+{
+    while (i > floor && is_cont((unsigned char)text[i]))
+        i--;
+    return i;
+}
+
 /*
  * Print the line holding 'start' and carets under [start, end) clipped to
  * that line.  Tabs in the line are kept in the caret line so the carets
- * stay aligned whatever the tab width.
+ * stay aligned whatever the tab width.  A very long line (a query of
+ * thousands of values on one line) is cut to a window around the span,
+ * with '...' where it was cut.
  */
 static void
 print_excerpt(FILE *out, const char *text, size_t len, size_t start,
@@ -80,13 +94,21 @@ print_excerpt(FILE *out, const char *text, size_t len, size_t start,
         end = le;
     if (end <= start)
         end = start + 1;
+    bool cut_left = start - ls > EXCERPT_CONTEXT * 2;
+    bool cut_right = le > end + EXCERPT_CONTEXT * 2;
+    if (cut_left)
+        ls = char_start(text, start - EXCERPT_CONTEXT, ls);
+    if (cut_right)
+        le = char_start(text, end + EXCERPT_CONTEXT, end);
 
-    fputs("    ", out);
+    fputs(cut_left ? "    ..." : "    ", out);
     for (size_t i = ls; i < le; i++) {
         unsigned char c = (unsigned char)text[i];
         fputc(c < 0x20 && c != '\t' ? ' ' : c, out);
     }
-    fputs("\n    ", out);
+    fputs(cut_right ? "...\n    " : "\n    ", out);
+    if (cut_left)
+        fputs("   ", out);
     for (size_t i = ls; i < start; i++) {
         if (!is_cont((unsigned char)text[i]))
             fputc(text[i] == '\t' ? '\t' : ' ', out);

@@ -155,46 +155,64 @@ is_set_test(const struct ir_node *n)
     return n->op == IR_KW_IN || n->op == IR_LONG_IN || n->op == IR_IP_IN;
 }
 
-/* A copy of the 'na' items at 'a' followed by the 'nb' at 'b'. */
-static void *
-concat(struct arena *arena, const void *a, size_t na, const void *b,
-       size_t nb, size_t size)
+/* Bytes of one element of a set test's table. */
+static size_t
+table_elem(const struct ir_node *n)
 {
-    char *out = arena_alloc(arena, (na + nb) * size);
-    if (na)
-        memcpy(out, a, na * size);
-    if (nb)
-        memcpy(out + na * size, b, nb * size);
-    return out;
+    switch (n->op) {
+    case IR_KW_IN:
+        return sizeof(struct krt_str);
+    case IR_LONG_IN:
+        return sizeof(struct krt_i64_range);
+    case IR_IP_IN:
+        return sizeof(struct krt_ip_range);
+    default:
+        assert(!"table_elem: not a set test");
+        return 0;
+    }
 }
 
-/* Add the table of 'b' to that of 'a' (same op, same field). */
-static void
-merge_tables(struct arena *arena, struct ir_node *a, const struct ir_node *b)
+/* The table of set test 'n': where its items are and how many. */
+static void **
+table_items(struct ir_node *n, size_t **count)
 {
-    switch (a->op) {
+    switch (n->op) {
     case IR_KW_IN:
-        a->u.strs.items = concat(arena, a->u.strs.items, a->u.strs.n,
-                                 b->u.strs.items, b->u.strs.n,
-                                 sizeof *a->u.strs.items);
-        a->u.strs.n += b->u.strs.n;
-        break;
+        *count = &n->u.strs.n;
+        return (void **)&n->u.strs.items;
     case IR_LONG_IN:
-        a->u.i64.items = concat(arena, a->u.i64.items, a->u.i64.n,
-                                b->u.i64.items, b->u.i64.n,
-                                sizeof *a->u.i64.items);
-        a->u.i64.n += b->u.i64.n;
-        break;
-    case IR_IP_IN:
-        a->u.ip.items = concat(arena, a->u.ip.items, a->u.ip.n,
-                               b->u.ip.items, b->u.ip.n,
-                               sizeof *a->u.ip.items);
-        a->u.ip.n += b->u.ip.n;
-        break;
+        *count = &n->u.i64.n;
+        return (void **)&n->u.i64.items;
     default:
-        assert(!"merge_tables: not a set test");
+        *count = &n->u.ip.n;
+        return (void **)&n->u.ip.items;
     }
-    a->span = span_join(a->span, b->span);
+}
+
+/*
+ * Join the tables of 'nodes' (same op, same field) into the first, with
+ * one allocation, so that a list of thousands of values costs linear
+ * memory.  The first node's span grows to cover them all.
+ */
+static void
+join_tables(struct arena *a, struct ir_node **nodes, size_t n)
+{
+    size_t total = 0, elem = table_elem(nodes[0]), *count;
+    for (size_t i = 0; i < n; i++) {
+        table_items(nodes[i], &count);
+        total += *count;
+    }
+    char *joined = arena_alloc(a, total * elem), *at = joined;
+    for (size_t i = 0; i < n; i++) {
+        void **items = table_items(nodes[i], &count);
+        if (*count)
+            memcpy(at, *items, *count * elem);
+        at += *count * elem;
+        nodes[0]->span = span_join(nodes[0]->span, nodes[i]->span);
+    }
+    void **first = table_items(nodes[0], &count);
+    *first = joined;
+    *count = total;
 }
 
 /* Put a leaf's table in canonical order; an empty table never holds. */
@@ -220,22 +238,37 @@ canonical_leaf(struct ir_node *n)
  * Under 'or', tests of one field with one op merge into one table:
  * any(v in A) or any(v in B) is any(v in A u B).  Under 'and' they do
  * not (for an array, two elements may satisfy the two tests), so 'and'
- * keeps them apart.
+ * keeps them apart.  Each group keeps the place of its first member.
  */
 static void
-add_kid(struct arena *a, struct ptrvec *kids, struct ir_node *k,
-        enum ir_op op)
+merge_or_kids(struct arena *a, struct ptrvec *kids)
 {
-    if (op == IR_OR && is_set_test(k)) {
-        for (size_t i = 0; i < kids->n; i++) {
-            struct ir_node *o = kids->items[i];
-            if (o->op == k->op && o->field == k->field) {
-                merge_tables(a, o, k);
-                return;
+    struct ptrvec firsts = { 0 };   /* first member of each group */
+    struct ptrvec *members = arena_alloc(a, kids->n * sizeof *members);
+    size_t out = 0;
+    for (size_t i = 0; i < kids->n; i++) {
+        struct ir_node *k = kids->items[i];
+        size_t g = 0;
+        if (is_set_test(k)) {
+            for (; g < firsts.n; g++) {
+                struct ir_node *f = firsts.items[g];
+                if (f->op == k->op && f->field == k->field)
+                    break;
             }
+            if (g == firsts.n)
+                ptrvec_push(a, &firsts, k);
+            ptrvec_push(a, &members[g], k);
+            if (members[g].n > 1)
+                continue;   /* joins its group's first member */
         }
+        kids->items[out++] = k;
     }
-    ptrvec_push(a, kids, k);
+    kids->n = out;
+    for (size_t g = 0; g < firsts.n; g++) {
+        if (members[g].n > 1)
+            join_tables(a, (struct ir_node **)members[g].items,
+                        members[g].n);
+    }
 }
 
 static struct ir_node *
@@ -253,11 +286,13 @@ simplify_list(struct arena *a, struct ir_node *n)
             continue;
         if (k->op == n->op) {
             for (size_t j = 0; j < k->u.list.n; j++)
-                add_kid(a, &kids, k->u.list.items[j], n->op);
+                ptrvec_push(a, &kids, k->u.list.items[j]);
         } else {
-            add_kid(a, &kids, k, n->op);
+            ptrvec_push(a, &kids, k);
         }
     }
+    if (n->op == IR_OR)
+        merge_or_kids(a, &kids);
     if (kids.n == 0)
         return ir_node_new(a, neutral, n->span);
     for (size_t i = 0; i < kids.n; i++)
