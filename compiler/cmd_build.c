@@ -3,9 +3,11 @@
  * detector executable.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -166,6 +168,58 @@ write_temp_c(const struct ir_program *p, char dir[TEMP_DIR_MAX],
     return KQLC_OK;
 }
 
+/* Copy the file 'from' to 'to' as an executable; false on any error. */
+static bool
+copy_executable(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY);
+    int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    bool ok = in >= 0 && out >= 0;
+    char buf[1 << 16];
+    ssize_t n;
+    while (ok && (n = read(in, buf, sizeof buf)) != 0) {
+        ok = n > 0 && write(out, buf, (size_t)n) == n;
+    }
+    int saved = errno;
+    if (in >= 0)
+        close(in);
+    if (out >= 0 && close(out) != 0)
+        ok = false;
+    else
+        errno = saved;
+    return ok;
+}
+
+/*
+ * Put the built detector at 'to': a rename when it can, a copy across
+ * file systems.  Writing the user's path is our step, not cc's, so a bad
+ * path is an I/O error (exit 2), never blamed on the generated code.
+ */
+static int
+install_detector(const char *built, const char *to)
+{
+    if (rename(built, to) == 0)
+        return KQLC_OK;
+    if (errno == EXDEV && copy_executable(built, to))
+        return KQLC_OK;
+    fprintf(stderr, "kqlc: error: cannot write '%s': %s\n", to,
+            strerror(errno));
+    return KQLC_USAGE;
+}
+
+/* Check early that the detector can be written where asked. */
+static bool
+output_writable(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "kqlc: error: cannot write '%s': %s\n", path,
+                strerror(EISDIR));
+        return false;
+    }
+    return true;
+}
+
 int
 cmd_build(int argc, char **argv)
 {
@@ -179,23 +233,33 @@ cmd_build(int argc, char **argv)
         status = KQLC_USAGE;
         goto out_options;
     }
+    if (!output_writable(o.out)) {
+        status = KQLC_USAGE;
+        goto out_options;
+    }
     struct arena a;
     arena_init(&a);
     struct ir_program p;
     char dir[TEMP_DIR_MAX], c_path[TEMP_DIR_MAX + 16];
+    char bin[TEMP_DIR_MAX + 16];
     status = compile(&a, &o, &p);
     if (status == KQLC_OK)
         status = write_temp_c(&p, dir, c_path);
-    if (status == KQLC_OK) {
-        struct diag d;
-        diag_init(&d, stderr);
-        status = driver_cc(&d, c_path, o.out, o.verbose);
-        /* On an internal error the C stays for the bug report. */
-        if (status != KQLC_INTERNAL) {
-            unlink(c_path);
-            rmdir(dir);
-        }
+    if (status != KQLC_OK)
+        goto out_arena;
+    snprintf(bin, sizeof bin, "%s/detector", dir);
+    struct diag d;
+    diag_init(&d, stderr);
+    status = driver_cc(&d, c_path, bin, o.verbose);
+    if (status == KQLC_OK)
+        status = install_detector(bin, o.out);
+    unlink(bin);
+    /* On an internal error the C stays for the bug report. */
+    if (status != KQLC_INTERNAL) {
+        unlink(c_path);
+        rmdir(dir);
     }
+out_arena:
     arena_free(&a);
 out_options:
     free(o.in.files);

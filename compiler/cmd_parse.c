@@ -140,7 +140,7 @@ static int
 run(const struct parse_opts *o, const char *name, const char *src,
     size_t len)
 {
-    struct diag_source dsrc = { name, src, len, 0 };
+    struct diag_source dsrc = { .name = name, .text = src, .len = len };
     struct arena a;
     struct diag d;
     struct ast_query q;
@@ -160,6 +160,11 @@ run(const struct parse_opts *o, const char *name, const char *src,
         ast_print_tree(stdout, &q);
     }
     arena_free(&a);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "kqlc: error: cannot write standard output: %s\n",
+                strerror(errno));
+        status = 2;
+    }
     return status;
 }
 

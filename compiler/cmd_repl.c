@@ -201,8 +201,8 @@ show_ast(const struct repl *r)
     arena_init(&a);
     struct diag d;
     diag_init(&d, stdout);
-    struct diag_source src = { "<query>", r->last.query,
-                               strlen(r->last.query), 0 };
+    struct diag_source src = { .name = "<query>", .text = r->last.query,
+                               .len = strlen(r->last.query) };
     struct ast_query q;
     if (parse_query(&a, &d, &src, r->last.query, src.len, &q, NULL)) {
         ast_print_json(stdout, &q);

@@ -131,6 +131,14 @@ count(struct diag *d, enum diag_severity *sev)
         d->nwarnings++;
 }
 
+size_t
+diag_source_offset(const struct diag_source *src, uint32_t offset)
+{
+    if (src->map)
+        return src->map[offset < src->map_len ? offset : src->map_len];
+    return (size_t)src->base + offset;
+}
+
 void
 diag_report(struct diag *d, const struct diag_source *src,
             enum diag_severity sev, struct span span, const char *fmt, ...)
@@ -140,7 +148,7 @@ diag_report(struct diag *d, const struct diag_source *src,
     if (!src) {
         fprintf(d->out, "kqlc: %s: ", severity_name[sev]);
     } else {
-        size_t start = (size_t)src->base + span.start;
+        size_t start = diag_source_offset(src, span.start);
         unsigned line, col;
         diag_line_col(src->text, src->len, start, &line, &col);
         fprintf(d->out, "%s:%u:%u: %s: ", src->name, line, col,
@@ -151,8 +159,10 @@ diag_report(struct diag *d, const struct diag_source *src,
     va_end(ap);
     fputc('\n', d->out);
     if (src) {
-        size_t start = (size_t)src->base + span.start;
-        size_t end = (size_t)src->base + span.end;
+        size_t start = diag_source_offset(src, span.start);
+        size_t end = diag_source_offset(src, span.end);
+        if (end < start)
+            end = start;
         if (start > src->len)
             start = src->len;
         print_excerpt(d->out, src->text, src->len, start, end);

@@ -22,16 +22,23 @@ enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 /*
  * Where spans point.  'text' is the whole file (or the query itself when
  * it came from the command line); spans are relative to the query, which
- * starts at byte 'base' of 'text'.  When the query's bytes are not a
- * verbatim slice of the file (escapes in a TOML basic string), 'text' is
- * the query and 'base' is 0, and the position is given within the query.
+ * starts at byte 'base' of 'text', or maps into it through 'map'.
  */
 struct diag_source {
     const char *name;
     const char *text;
     size_t len;
     uint32_t base;
+    /* When not NULL: the byte of 'text' where each byte of the query
+     * (0 .. map_len, one past its end included) came from, for a query
+     * whose text the file wrote with escapes or other line ends; 'base'
+     * is then unused. */
+    const uint32_t *map;
+    uint32_t map_len;
 };
+
+/* Where byte 'offset' of the query stands in 'src->text'. */
+size_t diag_source_offset(const struct diag_source *src, uint32_t offset);
 
 /* A sink for diagnostics; counts what it printed. */
 struct diag {

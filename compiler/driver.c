@@ -79,6 +79,24 @@ base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* Two rules with one rule_id would report every alert twice. */
+static void
+warn_duplicate_ids(struct diag *d, const struct ptrvec *rules)
+{
+    for (size_t i = 0; i < rules->n; i++) {
+        const struct rule *r = rules->items[i];
+        for (size_t j = 0; j < i; j++) {
+            const struct rule *o = rules->items[j];
+            if (strcmp(r->rule_id, o->rule_id) == 0) {
+                diag_plain(d, DIAG_WARNING, "rule_id '%s' of '%s' is also "
+                           "the rule_id of '%s': both rules run",
+                           r->rule_id, r->path, o->path);
+                break;
+            }
+        }
+    }
+}
+
 static int
 compile_files(struct arena *a, struct diag *d, const struct driver_input *in,
               struct ir_program *p)
@@ -92,6 +110,7 @@ compile_files(struct arena *a, struct diag *d, const struct driver_input *in,
         else if (rs != RULEFILE_OK && status == KQLC_OK)
             status = KQLC_REJECTED;
     }
+    warn_duplicate_ids(d, &rules);
     for (size_t i = 0; i < rules.n; i++) {
         const struct rule *rf = rules.items[i];
         struct ir_rule *r = arena_alloc(a, sizeof *r);

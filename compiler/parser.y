@@ -409,7 +409,7 @@ parse_query(struct arena *a, struct diag *d, const struct diag_source *dsrc,
             const char *src, size_t len, struct ast_query *q,
             struct parse_error *err)
 {
-    struct diag_source own = { "<query>", src, len, 0 };
+    struct diag_source own = { .name = "<query>", .text = src, .len = len };
     struct parse_ctx ctx;
 
     memset(&ctx, 0, sizeof ctx);

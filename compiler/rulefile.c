@@ -7,6 +7,7 @@
  */
 #include "rulefile.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -213,6 +214,12 @@ get_string(struct loader *ld, const toml_shim_node *table, const char *where,
                kind_phrase(n));
         return NULL;
     }
+    /* Only a query may hold NUL (its length travels with it); any other
+     * string is written out as a C string, which would end there. */
+    if (!lenp && memchr(s, '\0', len)) {
+        report(ld, n, DIAG_ERROR, "'%s' holds a NUL character", key);
+        return NULL;
+    }
     if (lenp)
         *lenp = len;
     return arena_strndup(ld->a, s, len);
@@ -299,40 +306,154 @@ load_tactics(struct loader *ld, const toml_shim_node *rule, struct rule *r)
     }
 }
 
+/* A TOML string being decoded, with where each output byte came from. */
+struct tdecode {
+    const char *t;     /* the file */
+    size_t len, i;     /* its length; the read position */
+    char *out;
+    uint32_t *map;
+    size_t n, cap;
+};
+
+static void
+emit_byte(struct tdecode *td, char c, size_t from)
+{
+    if (td->n == td->cap) {
+        td->cap = td->cap ? td->cap * 2 : 256;
+        td->out = xrealloc(td->out, td->cap);
+        td->map = xrealloc(td->map, (td->cap + 1) * sizeof *td->map);
+    }
+    td->out[td->n] = c;
+    td->map[td->n++] = (uint32_t)from;
+}
+
+/* Append code point 'cp' as UTF-8, every byte mapped to 'from'. */
+static void
+emit_code_point(struct tdecode *td, unsigned long cp, size_t from)
+{
+    char b[4];
+    int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    static const unsigned char lead[] = { 0, 0, 0xC0, 0xE0, 0xF0 };
+    for (int k = n - 1; k > 0; k--) {
+        b[k] = (char)(0x80 | (cp & 0x3F));
+        cp >>= 6;
+    }
+    b[0] = (char)(lead[n] | cp);
+    for (int k = 0; k < n; k++)
+        emit_byte(td, b[k], from);
+}
+
+/* One escape of a basic string at td->i (the backslash); false if bad. */
+static bool
+decode_escape(struct tdecode *td, bool multiline)
+{
+    static const char from[] = "btnfr\"\\", to[] = "\b\t\n\f\r\"\\";
+    size_t at = td->i++;
+    char c = td->i < td->len ? td->t[td->i] : '\0';
+    const char *k = c ? strchr(from, c) : NULL;
+    if (k) {
+        emit_byte(td, to[k - from], at);
+        td->i++;
+        return true;
+    }
+    if (c == 'u' || c == 'U') {
+        size_t digits = c == 'u' ? 4 : 8;
+        unsigned long cp = 0;
+        for (size_t j = 1; j <= digits; j++) {
+            char h = td->i + j < td->len ? td->t[td->i + j] : '\0';
+            if (!isxdigit((unsigned char)h))
+                return false;
+            cp = cp * 16 + (unsigned long)(isdigit((unsigned char)h)
+                                           ? h - '0' : (h | 0x20) - 'a' + 10);
+        }
+        emit_code_point(td, cp, at);
+        td->i += digits + 1;
+        return true;
+    }
+    /* A line-ending backslash drops the white space up to the next text. */
+    size_t j = td->i;
+    while (multiline && j < td->len && (td->t[j] == ' ' || td->t[j] == '\t'))
+        j++;
+    if (!multiline || j >= td->len || (td->t[j] != '\n' && td->t[j] != '\r'))
+        return false;
+    while (j < td->len && strchr(" \t\r\n", td->t[j]))
+        j++;
+    td->i = j;
+    return true;
+}
+
 /*
- * Point r->query_src at the query.  The value starts at its opening
- * quote; TOML drops a newline right after an opening triple quote.  The
- * bytes after the delimiter are compared with the value, so a basic string
- * with escapes, or a newline TOML normalised, falls back to the query
- * alone.
+ * Decode the TOML string starting at byte 'q' of the file (its opening
+ * quote), recording the file offset of each decoded byte.  CR LF inside
+ * a multi-line string reads as LF, as toml++ gives it.  False when the
+ * text is no string this decoder knows.
+ */
+static bool
+decode_toml_string(struct tdecode *td, size_t q)
+{
+    const char *t = td->t;
+    char quote = t[q];
+    bool multi = q + 3 <= td->len && t[q + 1] == quote && t[q + 2] == quote;
+    size_t delim = multi ? 3 : 1;
+    td->i = q + delim;
+    if (multi && td->i < td->len && t[td->i] == '\n')
+        td->i++;
+    else if (multi && td->i + 1 < td->len && t[td->i] == '\r'
+             && t[td->i + 1] == '\n')
+        td->i += 2;
+    while (td->i < td->len) {
+        char c = t[td->i];
+        if (c == quote && (!multi || (td->i + 2 < td->len
+                                      && t[td->i + 1] == quote
+                                      && t[td->i + 2] == quote)))
+            break;
+        if (c == '\\' && quote == '"') {
+            if (!decode_escape(td, multi))
+                return false;
+        } else if (c == '\r' && multi && td->i + 1 < td->len
+                   && t[td->i + 1] == '\n') {
+            emit_byte(td, '\n', td->i);
+            td->i += 2;
+        } else {
+            emit_byte(td, c, td->i++);
+        }
+    }
+    if (td->i >= td->len)
+        return false;
+    emit_byte(td, '\0', td->i);   /* the map's entry one past the end */
+    td->n--;
+    return true;
+}
+
+/*
+ * Point r->query_src at the query in the file: each byte of the query is
+ * mapped to the byte of the file it was written as, so a diagnostic in
+ * the query prints the file's line and column whatever the string's
+ * quoting, escapes or line ends.  When the decoding does not give the
+ * value toml++ gave, the query alone is shown instead.
  */
 static void
 locate_query(struct loader *ld, const toml_shim_node *n, struct rule *r)
 {
-    const char *t = ld->file.text;
-    size_t len = ld->file.len;
     size_t q = offset_at(ld, toml_shim_node_pos(n));
-    size_t start = q + 1;
-
-    if (q + 3 <= len && (memcmp(t + q, "'''", 3) == 0
-                         || memcmp(t + q, "\"\"\"", 3) == 0)) {
-        start = q + 3;
-        if (start < len && t[start] == '\n')
-            start++;
-        else if (start + 1 < len && t[start] == '\r' && t[start + 1] == '\n')
-            start += 2;
-    }
-    if (q < len && (t[q] == '\'' || t[q] == '"') && start <= len
-        && r->query_len <= len - start
-        && memcmp(t + start, r->query, r->query_len) == 0) {
+    struct tdecode td = { .t = ld->file.text, .len = ld->file.len };
+    bool ok = q < td.len && (td.t[q] == '\'' || td.t[q] == '"')
+        && decode_toml_string(&td, q) && td.n == r->query_len
+        && memcmp(td.out, r->query, td.n) == 0;
+    if (ok) {
+        uint32_t *map = arena_alloc(ld->a, (td.n + 1) * sizeof *map);
+        memcpy(map, td.map, (td.n + 1) * sizeof *map);
         r->query_src = ld->file;
-        r->query_src.base = (uint32_t)start;
-        return;
+        r->query_src.map = map;
+        r->query_src.map_len = (uint32_t)td.n;
+    } else {
+        r->query_src.name = arena_printf(ld->a, "%s (query)", ld->path);
+        r->query_src.text = r->query;
+        r->query_src.len = r->query_len;
+        r->query_src.base = 0;
     }
-    r->query_src.name = arena_printf(ld->a, "%s (query)", ld->path);
-    r->query_src.text = r->query;
-    r->query_src.len = r->query_len;
-    r->query_src.base = 0;
+    free(td.out);
+    free(td.map);
 }
 
 /* Whether 's' is one of the 'n' strings of 'set'. */
@@ -465,6 +586,36 @@ load_rule(struct loader *ld, const toml_shim_node *root)
     return has_errors(ld) ? NULL : r;
 }
 
+static bool
+ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/*
+ * A bare .kql file: the whole file is the query, the file's name (less
+ * its directory and extension) is the rule's name and id.  Diagnostics
+ * point into the file itself.
+ */
+static struct rule *
+load_kql(struct loader *ld, const char *text, size_t len)
+{
+    struct rule *r = arena_alloc(ld->a, sizeof *r);
+    const char *base = strrchr(ld->path, '/');
+    base = base ? base + 1 : ld->path;
+    r->path = arena_strdup(ld->a, ld->path);
+    r->name = arena_strndup(ld->a, base, strlen(base) - strlen(".kql"));
+    r->rule_id = r->name;
+    r->severity = "none";
+    r->type = "query";
+    r->language = "kuery";
+    r->query = text;
+    r->query_len = len;
+    r->query_src = ld->file;
+    return r;
+}
+
 enum rulefile_status
 rulefile_read(struct arena *a, struct diag *d, const char *path,
               struct ptrvec *rules)
@@ -481,6 +632,10 @@ rulefile_read(struct arena *a, struct diag *d, const char *path,
     ld.file.text = text;
     ld.file.len = len;
     ld.file.base = 0;
+    if (ends_with(path, ".kql")) {
+        ptrvec_push(a, rules, load_kql(&ld, text, len));
+        return RULEFILE_OK;
+    }
 
     toml_shim_doc *doc = toml_shim_parse(text, len, path, &err);
     if (!doc) {

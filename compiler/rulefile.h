@@ -1,6 +1,9 @@
 /*
  * rulefile.h - loading rules from Elastic detection-rules TOML files.
  *
+ * A file whose name ends in .kql holds one bare query; its name (less the
+ * directory and the extension) names the rule.
+ *
  * A file of Elastic's detection-rules repository holds one rule: a
  * [metadata] table, a [rule] table (name, rule_id, type, language, query,
  * risk_score, severity, tags, index, ...) and [[rule.threat]] entries with

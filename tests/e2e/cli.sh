@@ -137,3 +137,84 @@ check "only well-formed lines alert" "1
 expect_err "a malformed line is reported with file and line" \
     "mixed.ndjson:2:"
 expect_err "a line with trailing text is malformed" "mixed.ndjson:4:"
+
+# ------------------------------------------------- faults found by users
+
+# Writing the detector is kqlc's step: a bad -o is an I/O error, not a
+# compiler bug, and no temporary directory is left behind.
+mkdir -p "$WORK/tmp"
+TMPDIR="$WORK/tmp" expect_status "build -o into a missing directory" 2 \
+    "$KQLC" build --query 'destination.port:26' -o "$WORK/no/such/dir/x"
+expect_err "a bad -o names the path" "cannot write '$WORK/no/such/dir/x'"
+if grep -q 'internal error' "$WORK/err"; then
+    not_ok "a bad -o is not called an internal error"
+else
+    ok "a bad -o is not called an internal error"
+fi
+TMPDIR="$WORK/tmp" expect_status "build -o onto a directory" 2 \
+    "$KQLC" build --query 'destination.port:26' -o "$WORK"
+check "no temporary directory is left behind" "" "$(ls "$WORK/tmp")"
+
+# A .kql file holds one bare query; the file's name names the rule.
+printf 'destination.port:26 and\n  network.transport:tcp\n' \
+    >"$WORK/port-26.kql"
+printf '%s\n' '{"destination":{"port":26},"network":{"transport":"tcp"}}' \
+    >"$WORK/one.ndjson"
+expect_status "a .kql file runs" 0 \
+    "$KQLC" run "$WORK/port-26.kql" --format alert "$WORK/one.ndjson"
+check "the .kql file names the rule" "port-26" \
+    "$(jq -r .rule.name "$WORK/out")"
+printf 'destination.port:26 and\n  source.ip:x\n' >"$WORK/bad.kql"
+expect_status "a .kql file with a bad value" 1 \
+    "$KQLC" build "$WORK/bad.kql" -o "$WORK/x"
+expect_err "its diagnostic is at the file's line and column" \
+    "bad.kql:2:13: error: 'x' is not an IP address"
+
+# Rule files written with CR LF, or with a basic string and escapes, are
+# still reported at the file's line and column.
+printf '[rule]\r\nname = "crlf"\r\nrule_id = "c1"\r\nrisk_score = 1\r\nseverity = "low"\r\ntype = "query"\r\nlanguage = "kuery"\r\nquery = '"'''"'\r\nnetwork.transport:tcp and\r\n  destination.port:abc\r\n'"'''"'\r\n' \
+    >"$WORK/crlf.toml"
+expect_status "a CR LF rule file with a bad value" 1 \
+    "$KQLC" build "$WORK/crlf.toml" -o "$WORK/x"
+expect_err "CR LF: the file's line and column" "crlf.toml:10:20: error:"
+printf '[rule]\nname = "b"\nrule_id = "c2"\nrisk_score = 1\nseverity = "low"\ntype = "query"\nlanguage = "kuery"\nquery = "event.code:a\\\\\\\\b and destination.port:abc"\n' \
+    >"$WORK/basic.toml"
+expect_status "a basic-string query with escapes" 1 \
+    "$KQLC" build "$WORK/basic.toml" -o "$WORK/x"
+expect_err "escapes: the file's line and column" "basic.toml:8:49: error:"
+printf '[rule]\nname = "m"\nrule_id = "c3"\nrisk_score = 1\nseverity = "low"\ntype = "query"\nlanguage = "kuery"\nquery = """\nevent.code:\\u00e9 and \\\n    destination.port:abc"""\n' \
+    >"$WORK/ml.toml"
+expect_status "a multi-line basic string with a line-ending backslash" 1 \
+    "$KQLC" build "$WORK/ml.toml" -o "$WORK/x"
+expect_err "line-ending backslash: the file's line and column" \
+    "ml.toml:10:22: error:"
+
+# A NUL in a rule's name would cut it short in every alert.
+printf '[rule]\nname = "evil\\u0000tail"\nrule_id = "c4"\nrisk_score = 1\nseverity = "low"\ntype = "query"\nlanguage = "kuery"\nquery = "a:b"\n' \
+    >"$WORK/nul.toml"
+expect_status "a NUL in a rule's name is refused" 1 \
+    "$KQLC" build "$WORK/nul.toml" -o "$WORK/x"
+expect_err "the NUL is reported" "'name' holds a NUL character"
+
+expect_status "the same rule twice still builds" 0 \
+    "$KQLC" emit "$PORT26_RULE" "$PORT26_RULE" -o "$WORK/x.c"
+expect_err "the same rule twice is a warning" "is also the rule_id of"
+
+# A value list of 100,000 values compiles in bounded memory (it needed
+# memory quadratic in the list and was killed).
+awk 'BEGIN { printf "event.code:("; for (i = 0; i < 100000; i++)
+             printf "%sv%d", i ? " or " : "", i; print ")" }' \
+    >"$WORK/wide.kql"
+if (ulimit -v 600000; "$KQLC" emit "$WORK/wide.kql" -o "$WORK/wide.c") \
+        2>"$WORK/err"; then
+    ok "a list of 100,000 values compiles within 600 MB"
+else
+    not_ok "a list of 100,000 values compiles within 600 MB" \
+        "$(head -n 3 "$WORK/err")"
+fi
+check "the 100,000 values are one set" "1" \
+    "$(grep -c 'krt_any_kw_in(ev, F_EVENT_CODE, rule_wide_set1, 100000)' \
+       "$WORK/wide.c")"
+
+expect_status "parse: a write error is reported" 2 \
+    sh -c "\"$KQLC\" parse --json 'a:1' >/dev/full"

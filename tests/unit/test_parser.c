@@ -53,7 +53,7 @@ print_error_json(FILE *out, const char *src, size_t len,
 static void
 run(struct result *r, const char *name, const char *src, size_t len)
 {
-    struct diag_source dsrc = { name, src, len, 0 };
+    struct diag_source dsrc = { .name = name, .text = src, .len = len };
     struct diag d;
     FILE *out;
 

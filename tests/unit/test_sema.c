@@ -37,7 +37,8 @@ type_query(struct typed *t, const char *query)
     FILE *out = open_memstream(&t->diags, &t->diags_len);
     struct diag d;
     diag_init(&d, out);
-    struct diag_source src = { "<q>", query, strlen(query), 0 };
+    struct diag_source src = { .name = "<q>", .text = query,
+                               .len = strlen(query) };
     struct ast_query q;
     if (parse_query(&t->a, &d, &src, query, strlen(query), &q, NULL))
         t->root = sema_query(&t->a, &d, &src, &t->p, &q);
