@@ -68,7 +68,8 @@ KQLC         := $(BIN)/kqlc
 
 # -------------------------------------------------------------- top targets
 
-.PHONY: all deps demo test clean regen-generated update-golden fuzz-diff
+.PHONY: all deps demo test clean regen-generated update-golden fuzz-diff \
+        bench-jit
 all: deps $(KQLC) $(LIBKRT)
 
 deps:
@@ -148,6 +149,11 @@ include tests/tests.mk
 
 test: all tests-build
 	@./tests/run.sh
+
+# Figures for the JIT (compile latency, speed against the native
+# detector), written to bench/RESULTS.md.
+bench-jit: all
+	sh bench/jit.sh
 
 # The three engines on many more random queries and events than make test
 # runs: make fuzz-diff N=1000 SEED=7

@@ -20,8 +20,9 @@
 struct jit_module;
 
 /*
- * Compile the NUL-terminated C 'source' (as emit_c wrote it; it may
- * include "krt.h", which the JIT supplies) and return the module, with
+ * Compile the NUL-terminated C 'source' (as emit_c wrote it: krt.h is
+ * supplied by the JIT ahead of it, so an include of it must sit inside
+ * '#ifndef KRT_H') and return the module, with
  * '*prog' set to its krt_program.  'name' names the source in messages.
  * On failure libtcc's messages are reported to 'd' as internal errors
  * citing the generated file and line, and NULL is returned; libtcc never
