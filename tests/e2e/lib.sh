@@ -6,10 +6,12 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KQLC="$ROOT/bin/kqlc"
 SHARED=${KQLC_SHARED:-$ROOT/../shared}
-WORK="$ROOT/build/e2e/$(basename "$0" .sh)"
 PORT26_RULE="$ROOT/rules/command_and_control_smtp_to_the_internet_port_26.toml"
-rm -rf "$WORK"
-mkdir -p "$WORK"
+# A private directory per run, so runs side by side never collide; kept
+# for inspection when KQLC_KEEP is set.
+mkdir -p "$ROOT/build/e2e"
+WORK=$(mktemp -d "$ROOT/build/e2e/$(basename "$0" .sh).XXXXXX")
+[ -n "${KQLC_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
 
 ok() { echo "ok $*"; }
 skip() { echo "skip $*"; }
