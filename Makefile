@@ -44,7 +44,7 @@ ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror $(CXXFLAGS) \
 
 LIBS     := $(shell pkg-config --libs jansson tomlplusplus libedit \
               2>/dev/null) \
-            -ltcc -lzstd -lz -ldl -lm -lstdc++
+            -ltcc -lunistring -lzstd -lz -ldl -lm -lstdc++
 
 # Rules shipped with the project; generated/ holds the C emitted for each.
 RULES    := $(wildcard rules/*.toml)
@@ -69,7 +69,7 @@ KQLC         := $(BIN)/kqlc
 # -------------------------------------------------------------- top targets
 
 .PHONY: all deps demo test clean regen-generated update-golden fuzz-diff \
-        bench-jit
+        bench-jit update-corpus
 all: deps $(KQLC) $(LIBKRT)
 
 deps:
@@ -160,6 +160,11 @@ bench-jit: all
 fuzz-diff: all tests-build
 	KQLC_DIFF_ROUNDS=$(or $(N),200) KQLC_DIFF_SEED=$(or $(SEED),1000) \
 	    $(BUILD)/tests/test_engines_diff
+
+# Rewrite the corpus test's pinned counts and rejected rules for review:
+# make update-corpus && git diff tests/e2e/data
+update-corpus: all
+	KQLC_UPDATE_CORPUS=1 sh tests/e2e/corpus.sh
 
 # Rewrite one golden expectation (NAME=case, or NAME=all) for review:
 # make update-golden NAME=unterminated-quote && git diff tests/golden

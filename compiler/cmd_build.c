@@ -67,6 +67,13 @@ parse_options(int argc, char **argv, const char *usage, struct options *o)
             o->verbose = true;
         } else if (!strcmp(a, "-Werror")) {
             o->werror = true;
+        } else if (!strcmp(a, "--now") || !strncmp(a, "--now=", 6)) {
+            /* The C keeps the date math that reads the clock; a detector
+             * works it out when it starts, so that its runs repeat. */
+            fputs("kqlc: error: 'now' is read when a detector starts: give "
+                  "--now to the detector, not to kqlc build or emit\n",
+                  stderr);
+            return KQLC_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "kqlc: error: unknown or incomplete option "
                     "'%s'\n%s", a, usage);
@@ -133,39 +140,6 @@ cmd_emit(int argc, char **argv)
 out_options:
     free(o.in.files);
     return status;
-}
-
-/*
- * Write the C into a fresh private directory as 'detector.c'; 'dir' and
- * 'path' receive the names (so no part of a rule reaches a file name).
- */
-#define TEMP_DIR_MAX 1024
-
-static int
-write_temp_c(const struct ir_program *p, char dir[TEMP_DIR_MAX],
-             char path[TEMP_DIR_MAX + 16])
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, TEMP_DIR_MAX, "%s/kqlc-XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        fprintf(stderr, "kqlc: error: cannot create a temporary directory "
-                "'%s': %s\n", dir, strerror(errno));
-        return KQLC_USAGE;
-    }
-    snprintf(path, TEMP_DIR_MAX + 16, "%s/detector.c", dir);
-    FILE *f = fopen(path, "w");
-    bool ok = f && emit_c(f, p);
-    if (f)
-        ok &= fclose(f) == 0;
-    if (!ok) {
-        fprintf(stderr, "kqlc: error: cannot write '%s': %s\n", path,
-                strerror(errno));
-        unlink(path);
-        rmdir(dir);
-        return KQLC_USAGE;
-    }
-    return KQLC_OK;
 }
 
 /* Copy the file 'from' to 'to' as an executable; false on any error. */
@@ -240,11 +214,11 @@ cmd_build(int argc, char **argv)
     struct arena a;
     arena_init(&a);
     struct ir_program p;
-    char dir[TEMP_DIR_MAX], c_path[TEMP_DIR_MAX + 16];
-    char bin[TEMP_DIR_MAX + 16];
+    char dir[DRIVER_TEMP_MAX], c_path[DRIVER_TEMP_MAX + 16];
+    char bin[DRIVER_TEMP_MAX + 16];
     status = compile(&a, &o, &p);
     if (status == KQLC_OK)
-        status = write_temp_c(&p, dir, c_path);
+        status = driver_temp_c(&p, dir, c_path);
     if (status != KQLC_OK)
         goto out_arena;
     snprintf(bin, sizeof bin, "%s/detector", dir);

@@ -23,6 +23,7 @@
 #include "ecs.h"
 #include "emit.h"
 #include "jit.h"
+#include "krt_date.h"
 #include "krt_run.h"
 #include "parse.h"
 
@@ -47,6 +48,7 @@ struct repl {
     struct last last;
     size_t limit;
     bool tty;
+    krt_i64 now;   /* the clock of every query: --now, or the start */
 };
 
 static double
@@ -132,7 +134,16 @@ compile_program(struct repl *r, const struct ir_program *p,
 static void
 run_events(struct repl *r, const struct krt_program *prog, double compile)
 {
+    char why[512];
+    struct krt_i64_range *dates = krt_dates_resolve(prog, r->now, why,
+                                                    sizeof why);
+    if (!dates) {
+        printf("error: %s\n", why);
+        return;
+    }
     struct krt_scanner *sc = krt_scanner_new(prog->fields, prog->nfields);
+    if (sc)
+        krt_scanner_set_dates(sc, dates, prog->ndates);
     size_t *hits = xmalloc((r->ev.n + 1) * sizeof *hits);
     size_t nhits = 0;
     double t0 = now_ms();
@@ -155,6 +166,7 @@ run_events(struct repl *r, const struct krt_program *prog, double compile)
         printf("... %zu more (:limit N shows more)\n", nhits - r->limit);
     free(hits);
     krt_scanner_free(sc);
+    free(dates);
 }
 
 /* Compile 'in' (a query or a rule file) and run it over the events. */
@@ -414,13 +426,26 @@ loop_script(struct repl *r)
 int
 cmd_repl(int argc, char **argv)
 {
-    struct repl r = { .limit = 10, .tty = isatty(0) && isatty(1) };
+    struct repl r = { .limit = 10, .tty = isatty(0) && isatty(1),
+                      .now = krt_clock_ms() };
     int status = KQLC_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs("usage: kqlc repl [FILE...]\n\n", stdout);
+            fputs("usage: kqlc repl [--now DATE] [FILE...]\n\n"
+                  "--now DATE sets the clock that 'now' reads in every "
+                  "query (ISO 8601 or\nepoch milliseconds; by default, "
+                  "when the repl starts).\n\n", stdout);
             printf(repl_help, r.limit);
             return KQLC_OK;
+        }
+        if (!strcmp(argv[i], "--now")) {
+            const char *v = i + 1 < argc ? argv[++i] : "";
+            if (krt_parse_date(v, strlen(v), false, &r.now) != KRT_DATE_OK) {
+                fprintf(stderr, "kqlc: error: --now expects an ISO 8601 "
+                        "date or epoch milliseconds, not '%s'\n", v);
+                return KQLC_USAGE;
+            }
+            continue;
         }
         if (!load_file(&r.ev, argv[i]))
             status = KQLC_USAGE;

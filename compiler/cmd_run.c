@@ -33,7 +33,8 @@ static const char run_usage[] =
     "Compile the rules in memory and run them over NDJSON events (the\n"
     "files, or standard input), with the output of a built detector.\n"
     "Arguments ending in .toml or .kql are rule files; --rules FILE names\n"
-    "one explicitly.  Everything else goes to the detector.\n"
+    "one explicitly (a Kibana export, .ndjson, needs it: events are\n"
+    "NDJSON too).  Everything else goes to the detector.\n"
     "\n"
     "  --engine jit     compile with libtcc and run (the default)\n"
     "  --engine interp  evaluate with the reference interpreter\n"
@@ -42,7 +43,9 @@ static const char run_usage[] =
     "  -Werror          treat warnings as errors\n"
     "  -v               print the time each phase took\n"
     "  --format event|alert|lines|count, --dataset NAME, --quiet:\n"
-    "                   as for a detector\n";
+    "                   as for a detector\n"
+    "  --now DATE       the clock 'now' reads (ISO 8601 or epoch ms), as\n"
+    "                   for a detector; by default, when the run starts\n";
 
 static bool
 is_rule_file(const char *a)

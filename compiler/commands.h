@@ -13,5 +13,6 @@ int cmd_emit(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -19,6 +19,30 @@ diag_init(struct diag *d, FILE *out)
     d->nerrors = 0;
     d->nwarnings = 0;
     d->werror = false;
+    d->hook = NULL;
+    d->hook_ctx = NULL;
+}
+
+/* Print the message of 'fmt' and 'ap' and a newline; tell the hook. */
+static void
+print_message(struct diag *d, enum diag_severity sev, const char *fmt,
+              va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void
+print_message(struct diag *d, enum diag_severity sev, const char *fmt,
+              va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+    if (d->hook) {
+        char msg[1024];
+        vsnprintf(msg, sizeof msg, fmt, again);
+        d->hook(d->hook_ctx, sev, msg);
+    }
+    va_end(again);
 }
 
 /* A UTF-8 continuation byte does not start a character. */
@@ -155,9 +179,8 @@ diag_report(struct diag *d, const struct diag_source *src,
                 severity_name[sev]);
     }
     va_start(ap, fmt);
-    vfprintf(d->out, fmt, ap);
+    print_message(d, sev, fmt, ap);
     va_end(ap);
-    fputc('\n', d->out);
     if (src) {
         size_t start = diag_source_offset(src, span.start);
         size_t end = diag_source_offset(src, span.end);
@@ -176,7 +199,6 @@ diag_plain(struct diag *d, enum diag_severity sev, const char *fmt, ...)
     count(d, &sev);
     fprintf(d->out, "kqlc: %s: ", severity_name[sev]);
     va_start(ap, fmt);
-    vfprintf(d->out, fmt, ap);
+    print_message(d, sev, fmt, ap);
     va_end(ap);
-    fputc('\n', d->out);
 }

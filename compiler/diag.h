@@ -40,12 +40,19 @@ struct diag_source {
 /* Where byte 'offset' of the query stands in 'src->text'. */
 size_t diag_source_offset(const struct diag_source *src, uint32_t offset);
 
+/* Told of each message after it is printed: its severity (after
+ * -Werror) and its text alone, without position or source line. */
+typedef void (*diag_hook_fn)(void *ctx, enum diag_severity sev,
+                             const char *msg);
+
 /* A sink for diagnostics; counts what it printed. */
 struct diag {
     FILE *out;
     int nerrors;
     int nwarnings;
     bool werror;  /* report warnings as errors */
+    diag_hook_fn hook;  /* NULL, or told of each message */
+    void *hook_ctx;
 };
 
 void diag_init(struct diag *d, FILE *out);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "emit.h"
 #include "parse.h"
 #include "rulefile.h"
 #include "sema.h"
@@ -79,22 +80,38 @@ base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Two rules with one rule_id would report every alert twice. */
-static void
-warn_duplicate_ids(struct diag *d, const struct ptrvec *rules)
+bool
+driver_warn_duplicate(struct diag *d, const struct ptrvec *seen,
+                      const struct rule *r)
 {
-    for (size_t i = 0; i < rules->n; i++) {
-        const struct rule *r = rules->items[i];
-        for (size_t j = 0; j < i; j++) {
-            const struct rule *o = rules->items[j];
-            if (strcmp(r->rule_id, o->rule_id) == 0) {
-                diag_plain(d, DIAG_WARNING, "rule_id '%s' of '%s' is also "
-                           "the rule_id of '%s': both rules run",
-                           r->rule_id, r->path, o->path);
-                break;
-            }
-        }
+    for (size_t j = 0; r->rule_id && j < seen->n; j++) {
+        const struct rule *o = seen->items[j];
+        unsigned line, col;
+        if (!o->rule_id || strcmp(r->rule_id, o->rule_id) != 0)
+            continue;
+        diag_line_col(o->file.text, o->file.len, o->at.start, &line, &col);
+        diag_report(d, &r->file, DIAG_WARNING, r->at, "rule_id '%s' is "
+                    "also the rule_id of '%s' (%s:%u): both rules run",
+                    r->rule_id, rulefile_display_name(o), o->path, line);
+        return true;
     }
+    return false;
+}
+
+bool
+driver_add_rule(struct arena *a, struct diag *d, struct ir_program *p,
+                const struct rule *rf)
+{
+    struct ir_rule *r = arena_alloc(a, sizeof *r);
+    r->name = rf->name;
+    r->rule_id = rf->rule_id;
+    r->severity = rf->severity;
+    r->risk_score = rf->risk_score;
+    r->tactics = copy_tactics(a, rf);
+    r->ntactics = rf->ntactics;
+    r->query = rf->query;
+    r->query_len = rf->query_len;
+    return compile_rule(a, d, p, r, &rf->query_src);
 }
 
 static int
@@ -102,7 +119,7 @@ compile_files(struct arena *a, struct diag *d, const struct driver_input *in,
               struct ir_program *p)
 {
     int status = KQLC_OK;
-    struct ptrvec rules = { 0 };
+    struct ptrvec rules = { 0 }, seen = { 0 };
     for (int i = 0; i < in->nfiles; i++) {
         enum rulefile_status rs = rulefile_read(a, d, in->files[i], &rules);
         if (rs == RULEFILE_IO_ERROR)
@@ -110,19 +127,13 @@ compile_files(struct arena *a, struct diag *d, const struct driver_input *in,
         else if (rs != RULEFILE_OK && status == KQLC_OK)
             status = KQLC_REJECTED;
     }
-    warn_duplicate_ids(d, &rules);
+    /* Two rules with one rule_id would report every alert twice. */
     for (size_t i = 0; i < rules.n; i++) {
-        const struct rule *rf = rules.items[i];
-        struct ir_rule *r = arena_alloc(a, sizeof *r);
-        r->name = rf->name;
-        r->rule_id = rf->rule_id;
-        r->severity = rf->severity;
-        r->risk_score = rf->risk_score;
-        r->tactics = copy_tactics(a, rf);
-        r->ntactics = rf->ntactics;
-        r->query = rf->query;
-        r->query_len = rf->query_len;
-        if (!compile_rule(a, d, p, r, &rf->query_src))
+        driver_warn_duplicate(d, &seen, rules.items[i]);
+        ptrvec_push(a, &seen, rules.items[i]);
+    }
+    for (size_t i = 0; i < rules.n; i++) {
+        if (!driver_add_rule(a, d, p, rules.items[i]))
             status = KQLC_REJECTED;
     }
     p->origin = in->nfiles == 1 ? base_name(in->files[0])
@@ -143,6 +154,33 @@ driver_compile(struct arena *a, struct diag *d, const struct driver_input *in,
 }
 
 /* ------------------------------------------------------------ cc */
+
+int
+driver_temp_c(const struct ir_program *p, char dir[DRIVER_TEMP_MAX],
+              char path[DRIVER_TEMP_MAX + 16])
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, DRIVER_TEMP_MAX, "%s/kqlc-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "kqlc: error: cannot create a temporary directory "
+                "'%s': %s\n", dir, strerror(errno));
+        return KQLC_USAGE;
+    }
+    snprintf(path, DRIVER_TEMP_MAX + 16, "%s/detector.c", dir);
+    FILE *f = fopen(path, "w");
+    bool ok = f && emit_c(f, p);
+    if (f)
+        ok &= fclose(f) == 0;
+    if (!ok) {
+        fprintf(stderr, "kqlc: error: cannot write '%s': %s\n", path,
+                strerror(errno));
+        unlink(path);
+        rmdir(dir);
+        return KQLC_USAGE;
+    }
+    return KQLC_OK;
+}
 
 static bool
 file_exists(const char *path)
@@ -216,7 +254,7 @@ driver_cc(struct diag *d, const char *c_path, const char *out_path,
     char *argv[] = {
         (char *)(cc && *cc ? cc : "cc"), "-O2", "-std=c11", "-Wall",
         "-Wextra", "-Wpedantic", "-Werror", inc, "-o", (char *)out_path,
-        (char *)c_path, lib, "-lz", "-lzstd", "-lm", NULL
+        (char *)c_path, lib, "-lunistring", "-lz", "-lzstd", "-lm", NULL
     };
     if (verbose) {
         for (char **a = argv; *a; a++)

@@ -44,6 +44,35 @@ bool driver_add_query(struct arena *a, struct diag *d, struct ir_program *p,
                       const char *name, const char *rule_id,
                       const char *query);
 
+struct rule;
+
+/*
+ * Parse and type the loaded rule 'rf' into one more rule of 'p' ('rf'
+ * must outlive 'p').  Errors go to 'd' against the rule's file; false
+ * when there was any (and 'p' is unchanged).
+ */
+bool driver_add_rule(struct arena *a, struct diag *d, struct ir_program *p,
+                     const struct rule *rf);
+
+/*
+ * Warn, at the rule_id of 'r', when a rule of 'seen' (struct rule *) has
+ * the same rule_id: both would run and their alerts could not be told
+ * apart.  Returns whether it warned.
+ */
+bool driver_warn_duplicate(struct diag *d, const struct ptrvec *seen,
+                           const struct rule *r);
+
+/*
+ * Write the C of 'p' into a fresh private directory as 'detector.c';
+ * 'dir' and 'path' receive the names (so no part of a rule reaches a
+ * file name).  KQLC_OK, or KQLC_USAGE after a message on stderr.  The
+ * caller removes both.
+ */
+#define DRIVER_TEMP_MAX 1024
+
+int driver_temp_c(const struct ir_program *p, char dir[DRIVER_TEMP_MAX],
+                  char path[DRIVER_TEMP_MAX + 16]);
+
 /*
  * Compile the C file at 'c_path' with the system compiler (cc, or
  * $KQLC_CC) against the runtime into the executable 'out_path'.

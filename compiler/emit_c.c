@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ecs.h"
+#include "krt_date.h"
 
 #define LINE_MAX_COLS 96
 
@@ -177,7 +178,7 @@ name_fields(struct arena *a, struct emitter *e)
     e->field_names = arena_alloc(a, (n ? n : 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++) {
         const struct ir_field *f = e->p->fields.items[i];
-        char *id = identifier(a, "F_", f->path, true);
+        char *id = identifier(a, "F_", f->name, true);
         for (size_t j = 0; j < i; j++) {
             if (!strcmp(e->field_names[j], id)) {
                 id = arena_printf(a, "%s_%zu", id, i);
@@ -253,6 +254,32 @@ emit_i64_table(struct emitter *e, const char *name,
     fputs("};\n\n", e->out);
 }
 
+/* Ranges of dates, each shown in ISO 8601 ('*' for an open end). */
+static void
+emit_date_table(struct emitter *e, const char *name,
+                const struct krt_i64_range *r, size_t n)
+{
+    char a[48] = "*", b[48] = "*", note[112];
+
+    fprintf(e->out, "static const struct krt_i64_range %s[] = {\n", name);
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].first != INT64_MIN)
+            krt_format_date(r[i].first, a, sizeof a);
+        if (r[i].last != INT64_MAX)
+            krt_format_date(r[i].last, b, sizeof b);
+        snprintf(note, sizeof note, "%s - %s", a, b);
+        emit_comment(e, 4, note);
+        fputs("    { ", e->out);
+        emit_i64_bound(e->out, r[i].first);
+        fputs(", ", e->out);
+        emit_i64_bound(e->out, r[i].last);
+        fputs(" },\n", e->out);
+        strcpy(a, "*");
+        strcpy(b, "*");
+    }
+    fputs("};\n\n", e->out);
+}
+
 /* ------------------------------------------------------------ code */
 
 /*
@@ -296,6 +323,23 @@ expr_set(struct exprs *x, const struct ir_node *n, char *text)
     x->n++;
 }
 
+/* A test on a text field: its table of tokens (or pattern parts), then
+ * the call. */
+static char *
+text_expr(struct emitter *e, struct arena *a, const struct ir_node *n,
+          const char *f)
+{
+    const char *kind = n->op == IR_TEXT_ANY ? "tokens"
+                     : n->op == IR_TEXT_PHRASE ? "phrase" : "pattern";
+    const char *fn = n->op == IR_TEXT_ANY ? "krt_any_text_token"
+                   : n->op == IR_TEXT_PHRASE ? "krt_any_text_phrase"
+                   : "krt_any_text_wild";
+    char *name = arena_printf(a, "%s_%s%u", e->fn, kind, e->next_id++);
+
+    emit_str_table(e, name, n->u.strs.items, n->u.strs.n);
+    return arena_printf(a, "%s(ev, %s, %s, %zu)", fn, f, name, n->u.strs.n);
+}
+
 static char *
 leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
 {
@@ -321,6 +365,10 @@ leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
                             n->op == IR_KW_IN ? "krt_any_kw_in"
                                               : "krt_any_kw_wild",
                             f, name, n->u.strs.n);
+    case IR_TEXT_ANY:
+    case IR_TEXT_PHRASE:
+    case IR_TEXT_WILD:
+        return text_expr(e, a, n, f);
     case IR_LONG_IN:
         name = arena_printf(a, "%s_ints%u", e->fn, e->next_id++);
         emit_i64_table(e, name, n->u.i64.items, n->u.i64.n);
@@ -331,6 +379,14 @@ leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
         emit_ip_table(e, name, n->u.ip.items, n->u.ip.n);
         return arena_printf(a, "krt_any_ip_in(ev, %s, %s, %zu)", f, name,
                             n->u.ip.n);
+    case IR_DATE_IN:
+        name = arena_printf(a, "%s_dates%u", e->fn, e->next_id++);
+        emit_date_table(e, name, n->u.i64.items, n->u.i64.n);
+        return arena_printf(a, "krt_any_date_in(ev, %s, %s, %zu)", f, name,
+                            n->u.i64.n);
+    case IR_DATE_REL:
+        return arena_printf(a, "krt_any_date_rel(ev, %s, %u)", f,
+                            n->u.date.slot);
     default:
         return NULL;
     }
@@ -438,16 +494,76 @@ emit_fields(struct emitter *e)
     fputs("};\n\nstatic const struct krt_field fields[] = {\n", e->out);
     for (size_t i = 0; i < p->fields.n; i++) {
         const struct ir_field *f = p->fields.items[i];
-        char note[300];
-        comment_text(f->path, strlen(f->path), note, 200);
+        char note[300], path[120];
+        comment_text(f->name, strlen(f->name), note, 160);
         size_t o = strlen(note);
-        snprintf(note + o, sizeof note - o, " (%s%s)",
+        snprintf(note + o, sizeof note - o, " (%s%s",
                  ecs_type_name(f->type), f->known ? "" : ", unknown field");
+        if (f->path != f->name) {
+            /* A multi-field: the runtime reads its parent's values. */
+            comment_text(f->path, strlen(f->path), path, sizeof path - 8);
+            o = strlen(note);
+            snprintf(note + o, sizeof note - o, ", values of %s", path);
+        }
+        o = strlen(note);
+        snprintf(note + o, sizeof note - o, ")");
         emit_comment(e, 4, note);
         fprintf(e->out, "    [%s] = { ", e->field_names[i]);
         emit_string(e, f->path, strlen(f->path), 8);
         fprintf(e->out, ", %s, %u },\n", type_enum_name[f->type],
                 f->ignore_above);
+    }
+    fputs("};\n\n", e->out);
+}
+
+/* One bound of a range that reads the clock: its date math, or none. */
+static void
+emit_rel_bound(struct emitter *e, const struct krt_str *math)
+{
+    if (!math->bytes) {
+        fputs("{ 0, 0 }", e->out);
+        return;
+    }
+    fprintf(e->out, "{ %u, ", math->len);
+    emit_string(e, math->bytes, math->len, 10);
+    fputs(" }", e->out);
+}
+
+/*
+ * The date ranges whose bounds read the clock, by slot: the runtime
+ * works them out once, when a run starts (krt_program.dates).
+ */
+static void
+emit_dates(struct emitter *e)
+{
+    const struct ptrvec *dates = &e->p->dates;
+    char lo[200], hi[200], note[440];
+
+    if (dates->n == 0)
+        return;
+    fputs("/*\n * Date ranges that read the clock ('now'): a run works them "
+          "out when it\n * starts, from its --now.\n */\n"
+          "static const struct krt_date_rel dates[] = {\n", e->out);
+    for (size_t i = 0; i < dates->n; i++) {
+        const struct krt_date_rel *r = dates->items[i];
+        bool gt = r->flags & KRT_DATE_LOWER_EXCL;
+        bool lt = r->flags & KRT_DATE_UPPER_EXCL;
+        comment_text(r->lower.bytes ? r->lower.bytes : "", r->lower.len, lo,
+                     sizeof lo - 8);
+        comment_text(r->upper.bytes ? r->upper.bytes : "", r->upper.len, hi,
+                     sizeof hi - 8);
+        snprintf(note, sizeof note, "%zu:%s%s%s%s%s", i,
+                 r->lower.bytes ? (gt ? " > " : " >= ") : "", lo,
+                 r->lower.bytes && r->upper.bytes ? "," : "",
+                 r->upper.bytes ? (lt ? " < " : " <= ") : "", hi);
+        emit_comment(e, 4, note);
+        fputs("    { ", e->out);
+        emit_rel_bound(e, &r->lower);
+        fputs(", ", e->out);
+        emit_rel_bound(e, &r->upper);
+        fprintf(e->out, ", %s%s%s },\n", gt ? "KRT_DATE_LOWER_EXCL" : "",
+                gt && lt ? " | " : "", lt ? "KRT_DATE_UPPER_EXCL"
+                                          : gt ? "" : "0");
     }
     fputs("};\n\n", e->out);
 }
@@ -550,12 +666,16 @@ emit_c(FILE *out, const struct ir_program *p)
     for (size_t i = 0; i < p->rules.n; i++)
         emit_rule(&e, &a, i);
     emit_rule_table(&e, &a);
+    emit_dates(&e);
     fputs("const struct krt_program krt_program = {\n"
           "    .abi = KRT_ABI_VERSION,\n    .generator = ", out);
     emit_string(&e, "kqlc " KQLC_VERSION, strlen("kqlc " KQLC_VERSION), 4);
     fprintf(out, ",\n    .fields = %s,\n    .nfields = %zu,\n"
-            "    .rules = rules,\n    .nrules = %zu,\n};\n",
+            "    .rules = rules,\n    .nrules = %zu,\n",
             p->fields.n ? "fields" : "0", p->fields.n, p->rules.n);
+    if (p->dates.n)
+        fprintf(out, "    .dates = dates,\n    .ndates = %zu,\n", p->dates.n);
+    fputs("};\n", out);
     arena_free(&a);
     return !ferror(out);
 }

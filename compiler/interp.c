@@ -43,6 +43,20 @@ interp_eval(const struct ir_node *n, struct krt_event *ev)
                              (krt_u32)n->u.ip.n);
     case IR_BOOL_IS:
         return krt_any_bool_is(ev, n->field, n->u.b);
+    case IR_TEXT_ANY:
+        return krt_any_text_token(ev, n->field, n->u.strs.items,
+                                  (krt_u32)n->u.strs.n);
+    case IR_TEXT_PHRASE:
+        return krt_any_text_phrase(ev, n->field, n->u.strs.items,
+                                   (krt_u32)n->u.strs.n);
+    case IR_TEXT_WILD:
+        return krt_any_text_wild(ev, n->field, n->u.strs.items,
+                                 (krt_u32)n->u.strs.n);
+    case IR_DATE_IN:
+        return krt_any_date_in(ev, n->field, n->u.i64.items,
+                               (krt_u32)n->u.i64.n);
+    case IR_DATE_REL:
+        return krt_any_date_rel(ev, n->field, n->u.date.slot);
     }
     assert(!"interp_eval: unknown op");
     return false;
@@ -67,6 +81,8 @@ interp_program(struct arena *a, const struct ir_program *p)
                                            * sizeof *fields);
     struct krt_rule *rules = arena_alloc(a, (p->rules.n + 1)
                                          * sizeof *rules);
+    struct krt_date_rel *dates = arena_alloc(a, (p->dates.n + 1)
+                                             * sizeof *dates);
     for (size_t i = 0; i < p->fields.n; i++) {
         const struct ir_field *f = p->fields.items[i];
         fields[i].path = f->path;
@@ -88,5 +104,9 @@ interp_program(struct arena *a, const struct ir_program *p)
     prog->nfields = (krt_u32)p->fields.n;
     prog->rules = rules;
     prog->nrules = (krt_u32)p->rules.n;
+    for (size_t i = 0; i < p->dates.n; i++)
+        dates[i] = *(const struct krt_date_rel *)p->dates.items[i];
+    prog->dates = dates;
+    prog->ndates = (krt_u32)p->dates.n;
     return prog;
 }

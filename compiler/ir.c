@@ -8,18 +8,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "krt_date.h"
+
 krt_u32
 ir_field_index(struct arena *a, struct ir_program *p, const char *path,
                size_t len, enum krt_type type, unsigned ignore_above,
                bool known)
 {
+    return ir_field_index_named(a, p, path, len, len, type, ignore_above,
+                                known);
+}
+
+krt_u32
+ir_field_index_named(struct arena *a, struct ir_program *p,
+                     const char *name, size_t len, size_t path_len,
+                     enum krt_type type, unsigned ignore_above, bool known)
+{
     for (size_t i = 0; i < p->fields.n; i++) {
         struct ir_field *f = p->fields.items[i];
-        if (strlen(f->path) == len && !memcmp(f->path, path, len))
+        if (strlen(f->name) == len && !memcmp(f->name, name, len))
             return (krt_u32)i;
     }
     struct ir_field *f = arena_alloc(a, sizeof *f);
-    f->path = arena_strndup(a, path, len);
+    f->name = arena_strndup(a, name, len);
+    f->path = path_len == len ? f->name : arena_strndup(a, name, path_len);
     f->type = type;
     f->ignore_above = ignore_above;
     f->known = known;
@@ -152,7 +164,8 @@ ir_merge_i64_ranges(struct krt_i64_range *r, size_t n)
 static bool
 is_set_test(const struct ir_node *n)
 {
-    return n->op == IR_KW_IN || n->op == IR_LONG_IN || n->op == IR_IP_IN;
+    return n->op == IR_KW_IN || n->op == IR_LONG_IN || n->op == IR_IP_IN
+        || n->op == IR_DATE_IN || n->op == IR_TEXT_ANY;
 }
 
 /* Bytes of one element of a set test's table. */
@@ -161,8 +174,10 @@ table_elem(const struct ir_node *n)
 {
     switch (n->op) {
     case IR_KW_IN:
+    case IR_TEXT_ANY:
         return sizeof(struct krt_str);
     case IR_LONG_IN:
+    case IR_DATE_IN:
         return sizeof(struct krt_i64_range);
     case IR_IP_IN:
         return sizeof(struct krt_ip_range);
@@ -178,9 +193,11 @@ table_items(struct ir_node *n, size_t **count)
 {
     switch (n->op) {
     case IR_KW_IN:
+    case IR_TEXT_ANY:
         *count = &n->u.strs.n;
         return (void **)&n->u.strs.items;
     case IR_LONG_IN:
+    case IR_DATE_IN:
         *count = &n->u.i64.n;
         return (void **)&n->u.i64.items;
     default:
@@ -221,9 +238,11 @@ canonical_leaf(struct ir_node *n)
 {
     switch (n->op) {
     case IR_KW_IN:
+    case IR_TEXT_ANY:
         n->u.strs.n = ir_sort_strs(n->u.strs.items, n->u.strs.n);
         return n->u.strs.n ? n : (n->op = IR_FALSE, n);
     case IR_LONG_IN:
+    case IR_DATE_IN:
         n->u.i64.n = ir_merge_i64_ranges(n->u.i64.items, n->u.i64.n);
         return n->u.i64.n ? n : (n->op = IR_FALSE, n);
     case IR_IP_IN:
@@ -379,7 +398,9 @@ static const char *const op_name[] = {
     [IR_OR] = "or", [IR_NOT] = "not", [IR_EXISTS] = "exists",
     [IR_KW_IN] = "kw_in", [IR_KW_WILD] = "kw_wild",
     [IR_LONG_IN] = "long_in", [IR_IP_IN] = "ip_in",
-    [IR_BOOL_IS] = "bool_is",
+    [IR_BOOL_IS] = "bool_is", [IR_DATE_IN] = "date_in",
+    [IR_DATE_REL] = "date_rel", [IR_TEXT_ANY] = "text_any",
+    [IR_TEXT_PHRASE] = "text_phrase", [IR_TEXT_WILD] = "text_wild",
 };
 
 static void
@@ -398,6 +419,30 @@ dump_str(FILE *out, const struct krt_str *s)
     fputc('"', out);
 }
 
+/* A bound of a date range: an ISO date, or '*' for an open end. */
+static void
+dump_date(FILE *out, krt_i64 ms, krt_i64 open)
+{
+    char buf[48];
+
+    if (ms == open) {
+        fputc('*', out);
+        return;
+    }
+    krt_format_date(ms, buf, sizeof buf);
+    fputs(buf, out);
+}
+
+/* One bound of a range that reads the clock, with its operator. */
+static void
+dump_rel_bound(FILE *out, const struct krt_str *math, bool excl,
+               const char *op)
+{
+    if (math->bytes)
+        fprintf(out, " %s%s %.*s", op, excl ? "" : "=", (int)math->len,
+                math->bytes);
+}
+
 static void
 dump_leaf(FILE *out, const struct ir_node *n)
 {
@@ -405,6 +450,9 @@ dump_leaf(FILE *out, const struct ir_node *n)
     switch (n->op) {
     case IR_KW_IN:
     case IR_KW_WILD:
+    case IR_TEXT_ANY:
+    case IR_TEXT_PHRASE:
+    case IR_TEXT_WILD:
         for (size_t i = 0; i < n->u.strs.n; i++) {
             fputc(' ', out);
             dump_str(out, &n->u.strs.items[i]);
@@ -424,6 +472,22 @@ dump_leaf(FILE *out, const struct ir_node *n)
         break;
     case IR_BOOL_IS:
         fputs(n->u.b ? " true" : " false", out);
+        break;
+    case IR_DATE_IN:
+        for (size_t i = 0; i < n->u.i64.n; i++) {
+            fputs(" [", out);
+            dump_date(out, n->u.i64.items[i].first, INT64_MIN);
+            fputs(", ", out);
+            dump_date(out, n->u.i64.items[i].last, INT64_MAX);
+            fputc(']', out);
+        }
+        break;
+    case IR_DATE_REL:
+        fprintf(out, " #%u", n->u.date.slot);
+        dump_rel_bound(out, &n->u.date.rel->lower,
+                       n->u.date.rel->flags & KRT_DATE_LOWER_EXCL, ">");
+        dump_rel_bound(out, &n->u.date.rel->upper,
+                       n->u.date.rel->flags & KRT_DATE_UPPER_EXCL, "<");
         break;
     default:
         break;
@@ -452,7 +516,7 @@ dump_node(FILE *out, const struct ir_program *p, const struct ir_node *n,
         return;
     default: {
         const struct ir_field *f = p->fields.items[n->field];
-        fprintf(out, " %s", f->path);
+        fprintf(out, " %s", f->name);
         dump_leaf(out, n);
         fputc('\n', out);
     }
@@ -464,8 +528,11 @@ ir_dump(FILE *out, const struct ir_program *p)
 {
     for (size_t i = 0; i < p->fields.n; i++) {
         const struct ir_field *f = p->fields.items[i];
-        fprintf(out, "field %zu %s type=%u%s\n", i, f->path,
+        fprintf(out, "field %zu %s type=%u%s", i, f->name,
                 (unsigned)f->type, f->known ? "" : " (unknown)");
+        if (f->path != f->name)
+            fprintf(out, " path=%s", f->path);
+        fputc('\n', out);
     }
     for (size_t i = 0; i < p->rules.n; i++) {
         const struct ir_rule *r = p->rules.items[i];

@@ -31,7 +31,12 @@ enum ir_op {
     IR_KW_WILD,   /* some value's text matches the pattern */
     IR_LONG_IN,   /* some value, as an integer, is in the ranges */
     IR_IP_IN,     /* some value, as an address, is in the ranges */
-    IR_BOOL_IS    /* some value is the boolean */
+    IR_BOOL_IS,   /* some value is the boolean */
+    IR_DATE_IN,   /* some value, as a date, is in the ranges (of ms) */
+    IR_DATE_REL,  /* some value, as a date, is in a range read at run start */
+    IR_TEXT_ANY,  /* some value's analysed tokens include one of the set */
+    IR_TEXT_PHRASE, /* some value's tokens hold these, in a row */
+    IR_TEXT_WILD  /* some value's token matches the pattern */
 };
 
 /*
@@ -53,21 +58,33 @@ struct ir_node {
         struct {
             struct krt_str *items;
             size_t n;
-        } strs;                      /* IR_KW_IN set; IR_KW_WILD parts */
+        } strs;                      /* IR_KW_IN, IR_TEXT_ANY set;
+                                        IR_KW_WILD, IR_TEXT_WILD parts;
+                                        IR_TEXT_PHRASE tokens, in order */
         struct {
             struct krt_i64_range *items;
             size_t n;
-        } i64;                       /* IR_LONG_IN */
+        } i64;                       /* IR_LONG_IN, IR_DATE_IN */
         struct {
             struct krt_ip_range *items;
             size_t n;
         } ip;                        /* IR_IP_IN */
         bool b;                      /* IR_BOOL_IS */
+        struct {
+            const struct krt_date_rel *rel;
+            krt_u32 slot;            /* its index in the program's dates */
+        } date;                      /* IR_DATE_REL */
     } u;
 };
 
-/* A field some rule reads, with the type its tests were typed with. */
+/*
+ * A field some rule reads, with the type its tests were typed with.
+ * 'name' is the field as rules name it, 'path' where its values stand in
+ * a document: the two differ for a multi-field, which reads its parent's
+ * values (process.command_line.text reads process.command_line).
+ */
 struct ir_field {
+    const char *name;
     const char *path;
     enum krt_type type;
     unsigned ignore_above;
@@ -97,6 +114,8 @@ struct ir_rule {
 struct ir_program {
     struct ptrvec fields;   /* struct ir_field * */
     struct ptrvec rules;    /* struct ir_rule * */
+    struct ptrvec dates;    /* struct krt_date_rel *: ranges that read the
+                               clock, worked out when a run starts */
     const char *origin;     /* what it was built from, for the banner */
 };
 
@@ -104,6 +123,13 @@ struct ir_program {
 krt_u32 ir_field_index(struct arena *a, struct ir_program *p,
                        const char *path, size_t len, enum krt_type type,
                        unsigned ignore_above, bool known);
+
+/* As ir_field_index for field 'name' (of 'len' bytes), whose values
+ * stand at the path made of its first 'path_len' bytes. */
+krt_u32 ir_field_index_named(struct arena *a, struct ir_program *p,
+                             const char *name, size_t len, size_t path_len,
+                             enum krt_type type, unsigned ignore_above,
+                             bool known);
 
 struct ir_node *ir_node_new(struct arena *a, enum ir_op op, struct span sp);
 

@@ -60,6 +60,11 @@ static const struct {
     { "krt_any_long_in", (any_fn)krt_any_long_in },
     { "krt_any_ip_in", (any_fn)krt_any_ip_in },
     { "krt_any_bool_is", (any_fn)krt_any_bool_is },
+    { "krt_any_text_token", (any_fn)krt_any_text_token },
+    { "krt_any_text_phrase", (any_fn)krt_any_text_phrase },
+    { "krt_any_text_wild", (any_fn)krt_any_text_wild },
+    { "krt_any_date_in", (any_fn)krt_any_date_in },
+    { "krt_any_date_rel", (any_fn)krt_any_date_rel },
     { "krt_exists", (any_fn)krt_exists },
     /* tcc may emit calls to these for copies and initialisers. */
     { "memcpy", (any_fn)memcpy },

@@ -16,6 +16,7 @@ static const struct command commands[] = {
     { "parse", cmd_parse, "print the syntax tree of a query" },
     { "emit", cmd_emit, "write the C for rules or a query" },
     { "build", cmd_build, "compile rules or a query into a detector" },
+    { "check", cmd_check, "compile every rule on its own and count them" },
     { "run", cmd_run, "run rules or a query over events at once" },
     { "repl", cmd_repl, "type queries, see matching events at once" },
 };

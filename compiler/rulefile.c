@@ -1,5 +1,6 @@
 /*
- * rulefile.c - Elastic detection-rules TOML files into struct rule.
+ * rulefile.c - Elastic detection-rules TOML files and bare .kql files
+ * into struct rule, and the dispatch to the export loader.
  *
  * The file is read whole into the arena (diagnostics quote its lines and
  * the query's spans point into it), parsed by toml++ through toml_shim,
@@ -36,6 +37,46 @@ static const char *const query_types[] = {
 static const char *const severities[] = {
     "low", "medium", "high", "critical",
 };
+
+bool
+rulefile_query_type(const char *type)
+{
+    for (size_t i = 0; i < NELEMS(query_types); i++) {
+        if (strcmp(type, query_types[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool
+rulefile_severity_ok(const char *severity)
+{
+    for (size_t i = 0; i < NELEMS(severities); i++) {
+        if (strcmp(severity, severities[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+const char *
+rulefile_display_name(const struct rule *r)
+{
+    if (r->name)
+        return r->name;
+    return r->rule_id ? r->rule_id : "(unnamed)";
+}
+
+void
+rulefile_warn_type(struct diag *d, const struct diag_source *src,
+                   struct span at, const struct rule *r)
+{
+    /* LIMIT(rule types): thresholds, new-terms windows and indicator
+     * matches need state across events; the detector alerts on each event
+     * the query selects, and says so here. */
+    diag_report(d, src, DIAG_WARNING, at, "rule '%s' has type '%s'; only "
+                "its query is compiled and every event it selects is an "
+                "alert", rulefile_display_name(r), r->type);
+}
 
 /* Report that the file cannot be read, with errno's reason. */
 static bool
@@ -117,6 +158,21 @@ offset_at(const struct loader *ld, struct toml_shim_pos p)
     return i;
 }
 
+/* The bytes of the file node 'n' was written as (its start when 'n' is
+ * NULL); never empty. */
+static struct span
+node_span(const struct loader *ld, const toml_shim_node *n)
+{
+    size_t start = 0, end = 0;
+    if (n) {
+        start = offset_at(ld, toml_shim_node_pos(n));
+        end = offset_at(ld, toml_shim_node_end(n));
+    }
+    if (end <= start)
+        end = start + 1;
+    return span_make((uint32_t)start, (uint32_t)end);
+}
+
 /* Report at node 'n' of the file (at its start when 'n' is NULL). */
 static void
 report(struct loader *ld, const toml_shim_node *n, enum diag_severity sev,
@@ -133,15 +189,7 @@ report(struct loader *ld, const toml_shim_node *n, enum diag_severity sev,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
 
-    size_t start = 0, end = 0;
-    if (n) {
-        start = offset_at(ld, toml_shim_node_pos(n));
-        end = offset_at(ld, toml_shim_node_end(n));
-    }
-    if (end <= start)
-        end = start + 1;
-    diag_report(ld->d, &ld->file, sev,
-                span_make((uint32_t)start, (uint32_t)end), "%s", msg);
+    diag_report(ld->d, &ld->file, sev, node_span(ld, n), "%s", msg);
 }
 
 /* toml++'s message, reworded to read as ours: lower case, no period. */
@@ -456,26 +504,6 @@ locate_query(struct loader *ld, const toml_shim_node *n, struct rule *r)
     free(td.map);
 }
 
-/* Whether 's' is one of the 'n' strings of 'set'. */
-static bool
-one_of(const char *s, const char *const *set, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(s, set[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* The name to call the rule by in messages. */
-static const char *
-display_name(const struct rule *r)
-{
-    if (r->name)
-        return r->name;
-    return r->rule_id ? r->rule_id : "(unnamed)";
-}
-
 /*
  * Language and type: KQL rules whose query selects events.  One message
  * for a rule of another language, whatever its type (an EQL rule has type
@@ -488,27 +516,21 @@ check_kind(struct loader *ld, const toml_shim_node *rule,
     if (r->language && strcmp(r->language, "kuery") != 0) {
         report(ld, toml_shim_get(rule, "language"), DIAG_ERROR,
                "rule '%s' is written in '%s'; kqlc compiles KQL ('kuery') "
-               "rules only", display_name(r), r->language);
+               "rules only", rulefile_display_name(r), r->language);
         return false;
     }
     if (!r->type)
         return true;
-    if (!one_of(r->type, query_types, NELEMS(query_types))) {
+    if (!rulefile_query_type(r->type)) {
         report(ld, toml_shim_get(rule, "type"), DIAG_ERROR,
                "rule '%s' has type '%s'; kqlc compiles rules of type 'query', "
                "'threshold', 'new_terms' and 'threat_match' only",
-               display_name(r), r->type);
+               rulefile_display_name(r), r->type);
         return false;
     }
-    /* LIMIT(rule types): thresholds, new-terms windows and indicator
-     * matches need state across events; the detector alerts on each event
-     * the query selects, and says so here. */
-    if (strcmp(r->type, "query") != 0) {
-        report(ld, toml_shim_get(rule, "type"), DIAG_WARNING,
-               "rule '%s' has type '%s'; only its query is compiled and "
-               "every event it selects is an alert", display_name(r),
-               r->type);
-    }
+    if (strcmp(r->type, "query") != 0)
+        rulefile_warn_type(ld->d, &ld->file,
+                           node_span(ld, toml_shim_get(rule, "type")), r);
     return true;
 }
 
@@ -551,39 +573,52 @@ load_keys(struct loader *ld, const toml_shim_node *rule, struct rule *r)
     r->tags = get_strings(ld, rule, "tags", &r->ntags);
     load_tactics(ld, rule, r);
 
-    if (r->severity && !one_of(r->severity, severities, NELEMS(severities))) {
+    if (r->severity && !rulefile_severity_ok(r->severity)) {
         report(ld, toml_shim_get(rule, "severity"), DIAG_ERROR,
                "'severity' is '%s'; expected 'low', 'medium', 'high' or "
                "'critical'", r->severity);
     }
 }
 
-/* The rule of the parsed document 'root'; NULL after reporting why not. */
+/* A record with what every record of the file has, nothing else. */
 static struct rule *
-load_rule(struct loader *ld, const toml_shim_node *root)
+new_rule(struct loader *ld)
+{
+    struct rule *r = arena_alloc(ld->a, sizeof *r);
+    r->path = arena_strdup(ld->a, ld->path);
+    r->file = ld->file;
+    r->at = span_make(0, 0);
+    r->line = 1;
+    return r;
+}
+
+/* The rule of the parsed document 'root' into 'r'; false after reporting
+ * why it is none. */
+static bool
+load_rule(struct loader *ld, const toml_shim_node *root, struct rule *r)
 {
     const toml_shim_node *rule = toml_shim_get(root, "rule");
     if (!rule) {
         report(ld, NULL, DIAG_ERROR, "missing table '[rule]'; expected an "
                "Elastic detection rule");
-        return NULL;
+        return false;
     }
     if (toml_shim_kind(rule) != TOML_SHIM_TABLE) {
         report(ld, rule, DIAG_ERROR, "'rule' must be a table, not %s",
                kind_phrase(rule));
-        return NULL;
+        return false;
     }
 
-    struct rule *r = arena_alloc(ld->a, sizeof *r);
-    r->path = arena_strdup(ld->a, ld->path);
     load_keys(ld, rule, r);
+    if (r->rule_id)
+        r->at = node_span(ld, toml_shim_get(rule, "rule_id"));
     if (check_kind(ld, rule, r)) {
         r->query = get_string(ld, rule, "[rule]", "query", true,
                               &r->query_len);
         if (r->query)
             locate_query(ld, toml_shim_get(rule, "query"), r);
     }
-    return has_errors(ld) ? NULL : r;
+    return !has_errors(ld);
 }
 
 static bool
@@ -601,10 +636,9 @@ ends_with(const char *s, const char *suffix)
 static struct rule *
 load_kql(struct loader *ld, const char *text, size_t len)
 {
-    struct rule *r = arena_alloc(ld->a, sizeof *r);
+    struct rule *r = new_rule(ld);
     const char *base = strrchr(ld->path, '/');
     base = base ? base + 1 : ld->path;
-    r->path = arena_strdup(ld->a, ld->path);
     r->name = arena_strndup(ld->a, base, strlen(base) - strlen(".kql"));
     r->rule_id = r->name;
     r->severity = "none";
@@ -616,13 +650,33 @@ load_kql(struct loader *ld, const char *text, size_t len)
     return r;
 }
 
+/* A TOML rule file: one record. */
+static enum rulefile_status
+load_toml(struct loader *ld, rulefile_fn fn, void *ctx)
+{
+    struct toml_shim_error err;
+    struct rule *r = new_rule(ld);
+    toml_shim_doc *doc = toml_shim_parse(ld->file.text, ld->file.len,
+                                         ld->path, &err);
+    if (!doc) {
+        if (err.out_of_memory)
+            arena_oom();
+        report_syntax(ld, &err);
+        fn(ctx, RULEFILE_BAD, r);
+        return RULEFILE_REJECTED;
+    }
+    bool ok = load_rule(ld, toml_shim_root(doc), r);
+    toml_shim_free(doc);
+    fn(ctx, ok ? RULEFILE_RULE : RULEFILE_BAD, r);
+    return ok ? RULEFILE_OK : RULEFILE_REJECTED;
+}
+
 enum rulefile_status
-rulefile_read(struct arena *a, struct diag *d, const char *path,
-              struct ptrvec *rules)
+rulefile_each(struct arena *a, struct diag *d, const char *path,
+              rulefile_fn fn, void *ctx)
 {
     struct loader ld = { .a = a, .d = d, .path = path,
                          .errors_before = d->nerrors };
-    struct toml_shim_error err;
     const char *text;
     size_t len;
 
@@ -632,24 +686,35 @@ rulefile_read(struct arena *a, struct diag *d, const char *path,
     ld.file.text = text;
     ld.file.len = len;
     ld.file.base = 0;
+    if (ends_with(path, ".ndjson") || ends_with(path, ".json"))
+        return rulefile_ndjson(a, d, &ld.file, fn, ctx);
     if (ends_with(path, ".kql")) {
-        ptrvec_push(a, rules, load_kql(&ld, text, len));
+        fn(ctx, RULEFILE_RULE, load_kql(&ld, text, len));
         return RULEFILE_OK;
     }
+    return load_toml(&ld, fn, ctx);
+}
 
-    toml_shim_doc *doc = toml_shim_parse(text, len, path, &err);
-    if (!doc) {
-        if (err.out_of_memory)
-            arena_oom();
-        report_syntax(&ld, &err);
-        return RULEFILE_REJECTED;
-    }
-    struct rule *r = load_rule(&ld, toml_shim_root(doc));
-    toml_shim_free(doc);
-    if (!r)
-        return RULEFILE_REJECTED;
-    ptrvec_push(a, rules, r);
-    return RULEFILE_OK;
+/* Where rulefile_read keeps the rules. */
+struct keep {
+    struct arena *a;
+    struct ptrvec *rules;
+};
+
+static void
+keep_rule(void *ctx, enum rulefile_record what, struct rule *r)
+{
+    struct keep *keep = ctx;
+    if (what == RULEFILE_RULE)
+        ptrvec_push(keep->a, keep->rules, r);
+}
+
+enum rulefile_status
+rulefile_read(struct arena *a, struct diag *d, const char *path,
+              struct ptrvec *rules)
+{
+    struct keep keep = { a, rules };
+    return rulefile_each(a, d, path, keep_rule, &keep);
 }
 
 bool

@@ -18,6 +18,8 @@
 
 #include "ecs.h"
 #include "krt_run.h"
+#include "sema_date.h"
+#include "sema_text.h"
 
 struct sema {
     struct arena *a;
@@ -89,10 +91,13 @@ resolve_field(struct sema *s, const struct ast_literal *f,
     unsigned ignore_above = e ? e->ignore_above : 0;
     if (!e)
         note_unknown(s, f);
-    out->index = ir_field_index(s->a, s->p, t->bytes, t->len, type,
-                                ignore_above, e != NULL);
+    /* A multi-field (process.command_line.text) reads its parent's values. */
+    size_t path_len = e ? sema_source_len(t->bytes, t->len) : t->len;
+    out->index = ir_field_index_named(s->a, s->p, t->bytes, t->len,
+                                      path_len, type, ignore_above,
+                                      e != NULL);
     out->type = type;
-    out->path = ((struct ir_field *)s->p->fields.items[out->index])->path;
+    out->path = ((struct ir_field *)s->p->fields.items[out->index])->name;
     return true;
 }
 
@@ -278,12 +283,38 @@ static struct ir_node *
 unsupported_type(struct sema *s, const struct typed_field *f,
                  struct span sp)
 {
-    /* LIMIT(types): this type's meaning (dates, text analysis, floating
-     * point, objects) comes with the conformance work; a query on it is
-     * refused rather than answered wrongly. */
+    /* LIMIT(types): this type's meaning (text analysis, floating point,
+     * objects) comes with the conformance work; a query on it is refused
+     * rather than answered wrongly. */
     error_at(s, sp, "field '%s' is of type '%s', which kqlc does not "
              "support yet", f->path, ecs_type_name(f->type));
     return NULL;
+}
+
+/* A test of a date field, typed by sema_date.c; 'op' NULL for f:v. */
+static struct ir_node *
+date_test(struct sema *s, const struct typed_field *f,
+          const struct ast_literal *v, const enum ast_range_op *op,
+          struct span sp)
+{
+    char msg[512];
+    struct ir_node *n = sema_date_test(s->a, s->p, f->index, f->path, v, op,
+                                       sp, msg, sizeof msg);
+    if (!n)
+        error_at(s, v->span, "%s", msg);
+    return n;
+}
+
+/* A value of a text field, typed by sema_text.c. */
+static struct ir_node *
+text_value(struct sema *s, const struct typed_field *f,
+           const struct ast_literal *v, struct span sp)
+{
+    struct ir_node *n = sema_text_value(s->a, s->d, s->src, f->index,
+                                        f->path, v, sp);
+    if (!n)
+        s->errors++;
+    return n;
 }
 
 static bool
@@ -297,6 +328,8 @@ static struct ir_node *
 typed_value(struct sema *s, const struct typed_field *f,
             const struct ast_literal *v, struct span sp)
 {
+    if (sema_is_text(f->type))
+        return text_value(s, f, v, sp);
     if (v->kind == AST_LIT_WILDCARD && !is_keyword_type(f->type)) {
         error_at(s, v->span, "wildcards only apply to keyword fields; "
                  "'%s' is of type '%s'", f->path, ecs_type_name(f->type));
@@ -310,6 +343,8 @@ typed_value(struct sema *s, const struct typed_field *f,
         return ip_value(s, f, v, sp);
     if (f->type == KRT_BOOLEAN)
         return bool_value(s, f, v, sp);
+    if (f->type == KRT_DATE)
+        return date_test(s, f, v, NULL, sp);
     return unsupported_type(s, f, sp);
 }
 
@@ -438,6 +473,17 @@ sema_range(struct sema *s, const struct ast_node *n)
         return long_range(s, &f, n);
     if (f.type == KRT_IP)
         return ip_range(s, &f, n);
+    if (f.type == KRT_DATE)
+        return date_test(s, &f, &n->u.range.value, &n->u.range.op,
+                         n->span);
+    if (sema_is_text(f.type)) {
+        /* LIMIT(text): a range on a text field compares the analysed
+         * tokens of its values as strings, which no rule needs; refused
+         * rather than answered wrongly. */
+        error_at(s, n->span, "ranges on text field '%s' (%s) are not "
+                 "supported", f.path, ecs_type_name(f.type));
+        return NULL;
+    }
     return unsupported_type(s, &f, n->span);
 }
 

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* Bumped whenever a structure below or a test's meaning changes. */
-#define KRT_ABI_VERSION 1
+#define KRT_ABI_VERSION 2
 
 typedef unsigned long long krt_u64;
 typedef long long krt_i64;
@@ -86,6 +86,22 @@ struct krt_i64_range {
     krt_i64 last;
 };
 
+/*
+ * A range of a date field whose bounds read the clock ('now'): each bound
+ * is the date math the rule wrote ("now-1d/d"), or absent (bytes NULL)
+ * on an open side.  A run works these ranges out once, when it starts,
+ * from its clock (a detector's --now, or the time it started), so that
+ * a run over the same events can be repeated.
+ */
+#define KRT_DATE_LOWER_EXCL 1u /* '>': the lower bound's own date is out */
+#define KRT_DATE_UPPER_EXCL 2u /* '<': the upper bound's own date is out */
+
+struct krt_date_rel {
+    struct krt_str lower;
+    struct krt_str upper;
+    krt_u32 flags;
+};
+
 /* One MITRE ATT&CK tactic of a rule, for alerts. */
 struct krt_tactic {
     const char *id;
@@ -114,6 +130,8 @@ struct krt_program {
     krt_u32 nfields;
     const struct krt_rule *rules;
     krt_u32 nrules;
+    const struct krt_date_rel *dates; /* ranges that read the clock */
+    krt_u32 ndates;
 };
 
 /*
@@ -146,10 +164,48 @@ bool krt_any_ip_in(struct krt_event *ev, krt_u32 field,
 bool krt_any_kw_wild(struct krt_event *ev, krt_u32 field,
                      const struct krt_str *parts, krt_u32 n);
 
+/*
+ * Some value, as a date, lies in one of the 'n' sorted ranges of
+ * milliseconds since 1970-01-01T00:00:00Z.  A date is a string in
+ * strict_date_optional_time (ISO 8601; UTC unless it has an offset) or
+ * epoch milliseconds, as a number or a string; anything else is none.
+ */
+bool krt_any_date_in(struct krt_event *ev, krt_u32 field,
+                     const struct krt_i64_range *ranges, krt_u32 n);
+
+/* Some value, as a date, lies in the range of krt_program.dates['date']
+ * at the run's clock. */
+bool krt_any_date_rel(struct krt_event *ev, krt_u32 field, krt_u32 date);
+
 /* Some value is the boolean 'b' (true, false, "true" or "false"). */
 bool krt_any_bool_is(struct krt_event *ev, krt_u32 field, bool b);
 
-/* The field has a value that is not null (f:*). */
+/*
+ * Text and match_only_text fields: a value is the list of tokens
+ * Elasticsearch's standard analyzer makes of its text (words, numbers,
+ * ideographs, emoji; lower case), and the strings below are tokens.
+ */
+
+/* Some value has a token in the 'n' tokens of the sorted 'set' (match). */
+bool krt_any_text_token(struct krt_event *ev, krt_u32 field,
+                        const struct krt_str *set, krt_u32 n);
+
+/* Some value has the 'n' tokens of 'phrase' at consecutive positions,
+ * in order (match_phrase).  n >= 1. */
+bool krt_any_text_phrase(struct krt_event *ev, krt_u32 field,
+                         const struct krt_str *phrase, krt_u32 n);
+
+/* Some value has a token that matches the wildcard pattern made of the
+ * 'n' parts, as krt_any_kw_wild reads them.  n >= 2. */
+bool krt_any_text_wild(struct krt_event *ev, krt_u32 field,
+                       const struct krt_str *parts, krt_u32 n);
+
+/*
+ * The field has a value Elasticsearch indexes (f:*): not null, and one
+ * its type reads, as the tests above read values; "" is no number.  An
+ * object counts, when it holds a non-null scalar, for the types the
+ * runtime does not read by type (object, nested, text, ...).
+ */
 bool krt_exists(struct krt_event *ev, krt_u32 field);
 
 /* Defined by the generated code. */

@@ -18,7 +18,9 @@
  * head[slot] through krt_value.next, in document order.  Several fields
  * with the same path share a slot.  'buf' is where escaped strings are
  * decoded: the scanner keeps it at least as long as the longest escaped
- * string it recorded, so decoding never allocates.
+ * string it recorded, so decoding never allocates.  'dates' are the
+ * program's date ranges that read the clock, worked out for this run
+ * (krt_scanner_set_dates; borrowed, NULL until then).
  */
 struct krt_event {
     const struct krt_field *fields;
@@ -31,13 +33,48 @@ struct krt_event {
     krt_u32 capvals;
     char *buf;
     size_t bufcap;
+    const struct krt_i64_range *dates;
+    krt_u32 ndates;
+    struct krt_text_cache *text; /* analysed values (krt_analyze.c) */
+    bool nomem;                  /* a test ran out of memory */
 };
+
+/*
+ * The analyses of text values an event keeps, so that each value is
+ * analysed once however many tests read it (krt_analyze.c).  The
+ * scanner resets them with every line and frees them with itself.  A
+ * test that runs out of memory analysing a value sets ev->nomem: the
+ * event's verdicts are then not to be trusted.
+ */
+void krt_text_cache_reset(struct krt_event *ev);
+void krt_text_cache_free(struct krt_event *ev);
+
+/* Whether 's' is one of the 'n' strings of 'set', sorted by length then
+ * bytes (krt_text.c). */
+bool krt_set_has(const struct krt_str *set, krt_u32 n, const char *s,
+                 size_t len);
+
+/* Whether 's' matches the wildcard pattern of krt_any_kw_wild's
+ * 'parts' (krt_text.c). */
+bool krt_wild_match(const struct krt_str *parts, krt_u32 n, const char *s,
+                    size_t len);
 
 /*
  * Decode the JSON string body 's' (validated: escapes well formed) into
  * 'out', which has room for 'len' bytes; returns the decoded length.
  */
 size_t krt_unescape(const char *s, size_t len, char *out);
+
+/*
+ * Value 'v' of event 'ev' as an integer field of type 'type' reads it:
+ * a string as krt_parse_int reads text, a number token as Elasticsearch
+ * reads one (exactly when it is written without fraction or exponent,
+ * through a double otherwise), anything else as no number.  '*out' is
+ * set only on KRT_INT_OK.
+ */
+enum krt_int_status krt_value_int(struct krt_event *ev,
+                                  const struct krt_value *v, krt_u32 type,
+                                  krt_i64 *out);
 
 /*
  * The length of the well-formed UTF-8 sequence (RFC 3629: no overlongs,

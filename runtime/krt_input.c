@@ -237,6 +237,7 @@ krt_reader_start(struct krt_reader *r, struct krt_source *src)
     r->start = r->scanned = r->fill = 0;
     r->eof = false;
     r->at_start = true;
+    r->skipping = false;
     r->error = NULL;
 }
 
@@ -281,10 +282,14 @@ fill_more(struct krt_reader *r)
     return true;
 }
 
-/* Drop the rest of an overlong line, reading on to its end. */
-static enum krt_read
+/*
+ * Drop the rest of an overlong line, reading on to its end; false on a
+ * read error.
+ */
+static bool
 skip_long(struct krt_reader *r)
 {
+    r->skipping = false;
     r->start = r->scanned = r->fill = 0;
     for (;;) {
         long n = krt_source_read(r->src, r->buf, r->cap);
@@ -292,18 +297,18 @@ skip_long(struct krt_reader *r)
 
         if (n < 0) {
             r->error = krt_source_error(r->src);
-            return KRT_READ_ERROR;
+            return false;
         }
         if (n == 0) {
             r->eof = true;
-            return KRT_READ_LONG;
+            return true;
         }
         r->bytes += (krt_u64)n;
         nl = memchr(r->buf, '\n', (size_t)n);
         if (nl) {
             r->start = r->scanned = (size_t)(nl - r->buf) + 1;
             r->fill = (size_t)n;
-            return KRT_READ_LONG;
+            return true;
         }
     }
 }
@@ -330,6 +335,8 @@ skip_bom(struct krt_reader *r)
 enum krt_read
 krt_reader_next(struct krt_reader *r, const char **line, size_t *len)
 {
+    if (r->skipping && !skip_long(r))
+        return KRT_READ_ERROR;
     for (;;) {
         char *nl;
 
@@ -343,8 +350,13 @@ krt_reader_next(struct krt_reader *r, const char **line, size_t *len)
         }
         if (!r->at_start)
             r->scanned = r->fill;
-        if (r->fill - r->start > r->max_line)
-            return skip_long(r);
+        if (r->fill - r->start > r->max_line) {
+            /* the head of the line, for messages; the rest goes next */
+            *line = r->buf + r->start;
+            *len = r->fill - r->start;
+            r->skipping = true;
+            return KRT_READ_LONG;
+        }
         if (r->eof)
             return r->start == r->fill ? KRT_READ_END
                                        : take(r, r->fill, r->fill, line, len);

@@ -32,7 +32,7 @@ void krt_source_close(struct krt_source *src);
 
 enum krt_read {
     KRT_READ_LINE,  /* a line, without its '\n' */
-    KRT_READ_LONG,  /* a line longer than max_line, skipped */
+    KRT_READ_LONG,  /* a line longer than max_line: its first bytes */
     KRT_READ_END,
     KRT_READ_ERROR  /* 'error' says why */
 };
@@ -41,7 +41,9 @@ enum krt_read {
  * Splits a source into lines, reading large blocks into one buffer that
  * grows only to hold the longest line (at most max_line + 1 bytes).  A
  * line handed out points into the buffer and is valid until the next
- * call.  A UTF-8 byte order mark opening the source is skipped.
+ * call; of a line longer than max_line only its first max_line + 1 bytes
+ * or more are handed out, and the next call skips the rest.  A UTF-8
+ * byte order mark opening the source is skipped.
  */
 struct krt_reader {
     struct krt_source *src;
@@ -53,6 +55,7 @@ struct krt_reader {
     size_t max_line;
     bool eof;
     bool at_start;
+    bool skipping;  /* the rest of an overlong line is still to be read */
     krt_u64 bytes;  /* read from the source, in all */
     const char *error;
 };

@@ -3,19 +3,20 @@
  * InetAddresses.forString parses them, and lookups in range tables.
  *
  * The rules followed: a dotted quad has exactly four decimal parts of
- * one to three digits, at most 255, without a leading zero; IPv6 has
- * eight groups of one to four hex digits, or fewer with one "::" that
- * stands for at least one zero group; its last 32 bits may be written
- * as a dotted quad; there is no zone id, no brackets, no white space.
+ * at most 255, without a leading zero; IPv6 has eight groups of hex
+ * digits, or fewer with one "::" that stands for at least one zero
+ * group; a group may have any number of digits while its value is at
+ * most ffff (Elasticsearch checks the value, not the length, so
+ * "000fe80::1" is fe80::1); the last 32 bits may be written as a dotted
+ * quad.  A '%' ends an address written in hex groups: what follows it
+ * (a scope id, such as an interface name) is ignored but must not be
+ * empty.  A dotted quad takes no scope id; no brackets, no white space.
  */
 #include "krt_run.h"
 
 #include <string.h>
 
 #include "krt_event.h"
-
-/* Longest IPv6 text that can be valid: 6 groups and a dotted quad. */
-#define IP6_TEXT_MAX 45
 
 /* A part of a dotted quad, or -1. */
 static int
@@ -56,13 +57,13 @@ parse_v4(const char *s, size_t len, krt_u64 *out)
     return true;
 }
 
-/* A group of one to four hex digits, or -1. */
+/* A group of hex digits whose value is at most ffff, or -1. */
 static long
 hextet(const char *s, size_t len)
 {
     long v = 0;
 
-    if (len == 0 || len > 4)
+    if (len == 0)
         return -1;
     for (size_t i = 0; i < len; i++) {
         int c = (unsigned char)s[i];
@@ -72,14 +73,21 @@ hextet(const char *s, size_t len)
         if (d < 0)
             return -1;
         v = v * 16 + d;
+        if (v > 0xffff)
+            return -1;
     }
     return v;
 }
 
-/* The colon-separated parts of 's': their starts and lengths. */
+/*
+ * The colon-separated parts of an address: each one's value as a group
+ * (-1: none) and whether it is empty.  Like Elasticsearch, at most ten
+ * parts are told apart, and nine at most can form an address; two more
+ * places hold the groups of a closing dotted quad.
+ */
 struct parts {
-    const char *at[10];
-    size_t len[10];
+    long group[12];
+    bool empty[12];
     int n;
 };
 
@@ -95,8 +103,8 @@ split_colons(const char *s, size_t len, struct parts *p)
 
         if (p->n == 10)
             return false;
-        p->at[p->n] = s;
-        p->len[p->n++] = (size_t)(stop - s);
+        p->empty[p->n] = stop == s;
+        p->group[p->n++] = hextet(s, (size_t)(stop - s));
         if (!c)
             return true;
         s = c + 1;
@@ -112,7 +120,7 @@ find_gap(const struct parts *p, int *gap, int *hi, int *lo)
 {
     *gap = -1;
     for (int i = 1; i + 1 < p->n; i++) {
-        if (p->len[i] == 0) {
+        if (p->empty[i]) {
             if (*gap >= 0)
                 return false;
             *gap = i;
@@ -125,68 +133,64 @@ find_gap(const struct parts *p, int *gap, int *hi, int *lo)
     }
     *hi = *gap;
     *lo = p->n - *gap - 1;
-    if (p->len[0] == 0 && --*hi != 0)
+    if (p->empty[0] && --*hi != 0)
         return false; /* a leading ':' that is not part of "::" */
-    if (p->len[p->n - 1] == 0 && --*lo != 0)
+    if (p->empty[p->n - 1] && --*lo != 0)
         return false;
     return *hi + *lo <= 7;
 }
 
-/* IPv6 made of hex groups only, into groups[8]. */
+/* The eight groups the parts 'p' stand for. */
 static bool
-parse_v6_groups(const char *s, size_t len, unsigned groups[8])
+place_groups(const struct parts *p, unsigned groups[8])
 {
-    struct parts p;
     int gap, hi, lo;
 
-    if (!split_colons(s, len, &p) || p.n < 3 || p.n > 9
-        || !find_gap(&p, &gap, &hi, &lo))
+    if (p->n < 3 || p->n > 9 || !find_gap(p, &gap, &hi, &lo))
         return false;
     for (int i = 0; i < 8; i++)
         groups[i] = 0;
     for (int i = 0; i < hi; i++) {
-        long g = hextet(p.at[i], p.len[i]);
-        if (g < 0)
+        if (p->group[i] < 0)
             return false;
-        groups[i] = (unsigned)g;
+        groups[i] = (unsigned)p->group[i];
     }
     for (int i = 0; i < lo; i++) {
-        long g = hextet(p.at[p.n - lo + i], p.len[p.n - lo + i]);
-        if (g < 0)
+        if (p->group[p->n - lo + i] < 0)
             return false;
-        groups[8 - lo + i] = (unsigned)g;
+        groups[8 - lo + i] = (unsigned)p->group[p->n - lo + i];
     }
     return true;
 }
 
 /*
- * IPv6, perhaps ending in a dotted quad, which is rewritten as two hex
- * groups first.
+ * IPv6, perhaps ending in a dotted quad, which stands for its last two
+ * groups (no dot may come before it).
  */
 static bool
 parse_v6(const char *s, size_t len, struct krt_ip *out)
 {
-    char text[IP6_TEXT_MAX + 16]; /* the quad becomes 9 characters */
     const char *last = s + len;
+    struct parts p;
     unsigned g[8];
     krt_u64 v4;
+    bool quad;
 
     while (last > s && last[-1] != ':')
         last--;
-    if (memchr(last, '.', len - (size_t)(last - s))) {
-        if (memchr(s, '.', (size_t)(last - s))
-            || !parse_v4(last, len - (size_t)(last - s), &v4))
-            return false;
-        len = (size_t)(last - s);
-        memcpy(text, s, len);
-        for (int shift = 28; shift >= 0; shift -= 4) {
-            text[len++] = "0123456789abcdef"[v4 >> shift & 15];
-            if (shift == 16)
-                text[len++] = ':';
-        }
-        s = text;
+    quad = memchr(last, '.', len - (size_t)(last - s)) != NULL;
+    if (quad && (memchr(s, '.', (size_t)(last - s))
+                 || !parse_v4(last, len - (size_t)(last - s), &v4)))
+        return false;
+    if (!split_colons(s, quad ? (size_t)(last - 1 - s) : len, &p))
+        return false;
+    if (quad) {
+        p.group[p.n] = (long)(v4 >> 16);
+        p.empty[p.n++] = false;
+        p.group[p.n] = (long)(v4 & 0xffff);
+        p.empty[p.n++] = false;
     }
-    if (!parse_v6_groups(s, len, g))
+    if (!place_groups(&p, g))
         return false;
     out->hi = (krt_u64)g[0] << 48 | (krt_u64)g[1] << 32 | g[2] << 16 | g[3];
     out->lo = (krt_u64)g[4] << 48 | (krt_u64)g[5] << 32 | g[6] << 16 | g[7];
@@ -196,9 +200,18 @@ parse_v6(const char *s, size_t len, struct krt_ip *out)
 bool
 krt_parse_ip(const char *s, size_t len, struct krt_ip *out)
 {
+    const char *pct = memchr(s, '%', len);
     krt_u64 v4;
 
-    if (len == 0 || len > IP6_TEXT_MAX)
+    if (pct) {
+        size_t head = (size_t)(pct - s);
+
+        /* a scope id follows hex groups only, and is not empty */
+        if (head + 1 == len || !memchr(s, ':', head) || memchr(s, '.', head))
+            return false;
+        len = head;
+    }
+    if (len == 0)
         return false;
     if (memchr(s, ':', len))
         return parse_v6(s, len, out);

@@ -2,13 +2,14 @@
  * krt_main.c - the detector's command line:
  *
  *   DETECTOR [--format event|alert|lines|count] [--dataset NAME]
- *            [--quiet] [--help] [--version] [FILE...]
+ *            [--now DATE] [--quiet] [--help] [--version] [FILE...]
  */
 #include "krt_run.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "krt_date.h"
 #include "krt_log.h"
 
 static const char *const format_names[] = {
@@ -34,7 +35,7 @@ static void
 help(const struct krt_options *opt, const struct krt_program *prog)
 {
     printf("usage: %s [--format event|alert|lines|count] [--dataset NAME]"
-           " [--quiet] [FILE...]\n\n", opt->name);
+           " [--now DATE] [--quiet] [FILE...]\n\n", opt->name);
     printf("Runs %u rule%s over NDJSON events read from the FILEs in order"
            " (standard\ninput when there is none, or for '-'); files ending"
            " in .gz or .zst are\ndecompressed.\n\n", prog->nrules,
@@ -44,6 +45,9 @@ help(const struct krt_options *opt, const struct krt_program *prog)
          "  --format lines   the line number of each matching event\n"
          "  --format count   the number of alerts\n"
          "  --dataset NAME   data_stream.dataset of events that have none\n"
+         "  --now DATE       the clock that 'now' in the rules reads (ISO"
+         " 8601 or epoch\n"
+         "                   milliseconds; by default, when the run starts)\n"
          "  --quiet          no summary on standard error\n"
          "  --help           this text\n"
          "  --version        the generator and runtime versions\n\n"
@@ -94,6 +98,19 @@ set_format(struct krt_options *opt, const char *val)
                        " not", val ? val : "");
 }
 
+/* --now: a date as a date field reads it. */
+static int
+set_now(struct krt_options *opt, const char *val)
+{
+    if (val && krt_parse_date(val, strlen(val), false, &opt->now)
+                   == KRT_DATE_OK) {
+        opt->has_now = true;
+        return KRT_RUN_GO;
+    }
+    return usage_error(opt, "--now expects an ISO 8601 date or epoch "
+                       "milliseconds, not", val ? val : "");
+}
+
 /* One option at argv[*i]: KRT_RUN_GO, or the exit status. */
 static int
 option(struct krt_options *opt, const struct krt_program *prog, int argc,
@@ -103,6 +120,8 @@ option(struct krt_options *opt, const struct krt_program *prog, int argc,
 
     if (is_option("--format", argc, argv, i, &val))
         return set_format(opt, val);
+    if (is_option("--now", argc, argv, i, &val))
+        return set_now(opt, val);
     if (is_option("--dataset", argc, argv, i, &val)) {
         opt->dataset = val;
         return val ? KRT_RUN_GO

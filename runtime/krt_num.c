@@ -1,13 +1,22 @@
 /*
  * krt_num.c - integer fields: numbers and numeric strings read as
- * Elasticsearch coerces them (exactly as Java's BigDecimal reads the
- * text, then truncated toward zero), and lookups in range tables.
+ * Elasticsearch coerces them, and lookups in range tables.
  *
- * The value is never held as a double: the digits are accumulated in 64
- * bits and the first one that would pass 2^63 ends the work, so a number
- * of thousands of digits costs one pass over its text.
+ * Text (strings, and the values of queries) is read exactly as Java's
+ * BigDecimal reads it, then truncated toward zero.  Such a value is
+ * never held as a double: the digits are accumulated in 64 bits and the
+ * first one that would pass 2^63 ends the work, so a number of thousands
+ * of digits costs one pass over its text.
+ *
+ * A JSON number token with a fraction or an exponent is read as the
+ * JSON parser Elasticsearch uses (Jackson) reads it: as the nearest
+ * double, then cast toward zero.
  */
 #include "krt_run.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "krt_event.h"
 
@@ -190,6 +199,75 @@ krt_parse_int(const char *s, size_t len, krt_u32 type, krt_i64 *out)
     return st;
 }
 
+/* Whether the number token 's' has a fraction or an exponent. */
+static bool
+is_float_token(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
+            return true;
+    }
+    return false;
+}
+
+/* 2^63 and 2^31, exactly representable as doubles. */
+#define TWO_63 9223372036854775808.0
+#define TWO_31 2147483648.0
+
+/*
+ * The float token 's' as Jackson converts it for Elasticsearch: the
+ * nearest double (strtod, in the C locale the runtime never leaves),
+ * refused outside [-2^63, 2^63] for long, where 2^63 saturates to the
+ * largest long as Java's cast does.  The narrower types go through int
+ * first, as their mappers do: the double must lie within int, is cast
+ * toward zero, and the int must then fit the type.
+ */
+static enum krt_int_status
+float_token(const char *s, size_t len, krt_u32 type, krt_i64 *out)
+{
+    unsigned bits = type_bits(type);
+    char *end;
+    double d = strtod(s, &end);
+    krt_i64 x;
+
+    /* the scanner validated the token; a byte that ends it follows */
+    assert(end == s + len);
+    (void)len;
+    if (bits == 64) {
+        if (!(d >= -TWO_63 && d <= TWO_63))
+            return KRT_INT_RANGE;
+        *out = d == TWO_63 ? (krt_i64)(~0ull >> 1) : (krt_i64)d;
+        return KRT_INT_OK;
+    }
+    if (!(d >= -TWO_31 && d <= TWO_31 - 1))
+        return KRT_INT_RANGE;
+    x = (krt_i64)d;
+    if (x < -((krt_i64)1 << (bits - 1)) || x >= (krt_i64)1 << (bits - 1))
+        return KRT_INT_RANGE;
+    *out = x;
+    return KRT_INT_OK;
+}
+
+enum krt_int_status
+krt_value_int(struct krt_event *ev, const struct krt_value *v, krt_u32 type,
+              krt_i64 *out)
+{
+    const char *s;
+    size_t len;
+
+    switch (v->kind) {
+    case KRT_V_NUMBER:
+        if (is_float_token(v->text, v->len))
+            return float_token(v->text, v->len, type, out);
+        return krt_parse_int(v->text, v->len, type, out);
+    case KRT_V_STRING:
+        krt_value_text(ev, v, &s, &len);
+        return krt_parse_int(s, len, type, out);
+    default:
+        return KRT_INT_NAN;
+    }
+}
+
 /* Whether 'x' lies in one of the 'n' sorted, disjoint ranges. */
 static bool
 in_ranges(const struct krt_i64_range *r, krt_u32 n, krt_i64 x)
@@ -211,15 +289,10 @@ krt_any_long_in(struct krt_event *ev, krt_u32 field,
                 const struct krt_i64_range *ranges, krt_u32 n)
 {
     const struct krt_value *v;
-    const char *s;
-    size_t len;
     krt_i64 x;
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
-        if (v->kind != KRT_V_NUMBER && v->kind != KRT_V_STRING)
-            continue;
-        krt_value_text(ev, v, &s, &len);
-        if (krt_parse_int(s, len, ev->fields[field].type, &x) == KRT_INT_OK
+        if (krt_value_int(ev, v, ev->fields[field].type, &x) == KRT_INT_OK
             && in_ranges(ranges, n, x))
             return true;
     }

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "krt_date.h"
+#include "krt_event.h"
 #include "krt_io.h"
 #include "krt_log.h"
 
@@ -31,9 +33,11 @@ struct krt_run {
     krt_event_fn on_event;
     void *ctx;
     struct krt_scanner *sc;
+    struct krt_i64_range *dates; /* prog->dates at the run's clock */
     struct krt_reader rd;
     struct krt_out out;
     struct krt_counters c;
+    krt_u64 *rule_alerts;      /* per rule: its alerts */
     struct krt_buf *rule_json; /* per rule: an alert up to the file name */
     struct krt_buf file_json;  /* the file as JSON, then ,"line": */
     char long_reason[64];
@@ -104,7 +108,9 @@ build_alert_prefixes(struct krt_run *run)
 
     run->rule_json = calloc(prog->nrules ? prog->nrules : 1,
                             sizeof *run->rule_json);
-    if (!run->rule_json)
+    run->rule_alerts = calloc(prog->nrules ? prog->nrules : 1,
+                              sizeof *run->rule_alerts);
+    if (!run->rule_json || !run->rule_alerts)
         return false;
     for (krt_u32 i = 0; i < prog->nrules; i++) {
         if (!build_rule_json(&run->rule_json[i], &prog->rules[i]))
@@ -153,10 +159,36 @@ release(struct krt_run *run)
     for (krt_u32 i = 0; run->rule_json && i < run->prog->nrules; i++)
         free(run->rule_json[i].p);
     free(run->rule_json);
+    free(run->rule_alerts);
     free(run->file_json.p);
     krt_out_free(&run->out);
     krt_reader_free(&run->rd);
     krt_scanner_free(run->sc);
+    free(run->dates);
+}
+
+/*
+ * Work out the date ranges that read the clock, once, before any event:
+ * at --now, or else now.  False, with a message, when one cannot be (its
+ * date math leaves the dates a long holds at this clock).
+ */
+static bool
+set_clock(struct krt_run *run)
+{
+    const struct krt_options *opt = run->opt;
+    char err[512];
+
+    if (run->prog->ndates == 0)
+        return true;
+    run->dates = krt_dates_resolve(run->prog, opt->has_now ? opt->now
+                                                           : krt_clock_ms(),
+                                   err, sizeof err);
+    if (!run->dates) {
+        KRT_LOG(KRT_LOG_ERROR, "%s: error: %s", opt->name, err);
+        return false;
+    }
+    krt_scanner_set_dates(run->sc, run->dates, run->prog->ndates);
+    return true;
 }
 
 /* ----------------------------------------------------------- output */
@@ -168,6 +200,7 @@ krt_run_alert(struct krt_run *run, krt_u32 rule)
 
     assert(rule < run->prog->nrules);
     run->c.alerts++;
+    run->rule_alerts[rule]++;
     if (run->opt->format == KRT_FORMAT_ALERT) {
         krt_out_write(o, run->rule_json[rule].p, run->rule_json[rule].len);
         krt_out_write(o, run->file_json.p, run->file_json.len);
@@ -194,8 +227,13 @@ krt_run_alert(struct krt_run *run, krt_u32 rule)
 
 /* ------------------------------------------------------------ lines */
 
+/*
+ * Count a malformed line and report the first ones of each file, at byte
+ * column 'col' of 'line', which the message counts in characters.
+ */
 static void
-malformed(struct krt_run *run, size_t col, const char *reason)
+malformed(struct krt_run *run, const char *line, size_t len, size_t col,
+          const char *reason)
 {
     struct krt_counters *c = &run->c;
 
@@ -205,7 +243,8 @@ malformed(struct krt_run *run, size_t col, const char *reason)
             run->file, run->line_no };
     if (++run->file_malformed <= SHOWN_PER_FILE)
         KRT_LOG(KRT_LOG_WARN, "%s:%llu:%zu: warning: malformed event: %s",
-                run->file_name, run->line_no, col, reason);
+                run->file_name, run->line_no,
+                krt_char_column(line, len, col), reason);
 }
 
 static void
@@ -224,15 +263,22 @@ evaluate(struct krt_run *run, const char *line, size_t len)
         run->shown = false;
         run->on_event(run, ev, run->ctx);
         run->stop = run->out.err != 0;
+        if (ev->nomem) {
+            /* A verdict of this event may be wrong: say so and stop. */
+            KRT_LOG(KRT_LOG_ERROR, "%s:%llu: error: out of memory while "
+                    "evaluating the event", run->file_name, run->line_no);
+            run->status = 2;
+            run->stop = true;
+        }
         break;
     case KRT_SCAN_BLANK:
         run->c.blank++;
         break;
     case KRT_SCAN_MALFORMED:
-        malformed(run, err.col, err.reason);
+        malformed(run, line, len, err.col, err.reason);
         break;
     case KRT_SCAN_NOMEM:
-        malformed(run, err.col, err.reason);
+        malformed(run, line, len, err.col, err.reason);
         KRT_LOG(KRT_LOG_ERROR, "%s: error: out of memory", run->opt->name);
         run->status = 2;
         run->stop = true;
@@ -284,7 +330,8 @@ read_lines(struct krt_run *run)
         run->c.lines++;
         run->line_no++;
         if (r == KRT_READ_LONG)
-            malformed(run, run->opt->max_line + 1, run->long_reason);
+            malformed(run, line, len, run->opt->max_line + 1,
+                      run->long_reason);
         else
             evaluate(run, line, len);
     }
@@ -340,12 +387,28 @@ first_malformed(const struct krt_run *run, char *buf, size_t cap)
     }
 }
 
+/* With several rules, the alerts of each, one line a rule. */
+static void
+rule_summary(const struct krt_run *run)
+{
+    const struct krt_program *prog = run->prog;
+
+    for (krt_u32 i = 0; prog->nrules > 1 && i < prog->nrules; i++) {
+        const struct krt_rule *r = &prog->rules[i];
+
+        KRT_LOG(KRT_LOG_INFO, "%s: rule '%s' (%s): %llu alerts",
+                run->opt->name, r->name ? r->name : "",
+                r->rule_id ? r->rule_id : "", run->rule_alerts[i]);
+    }
+}
+
 static void
 summary(const struct krt_run *run)
 {
     const struct krt_counters *c = &run->c;
     char first[1024];
 
+    rule_summary(run);
     first_malformed(run, first, sizeof first);
     KRT_LOG(KRT_LOG_INFO, "%s: %llu lines = %llu events + %llu malformed"
             " + %llu blank, %llu alerts, %llu bytes, %.3f s%s",
@@ -393,6 +456,10 @@ krt_run(const struct krt_program *prog, const struct krt_options *opt,
     run.ctx = ctx;
     if (!prepare(&run)) {
         KRT_LOG(KRT_LOG_ERROR, "%s: error: out of memory", opt->name);
+        release(&run);
+        return 2;
+    }
+    if (!set_clock(&run)) {
         release(&run);
         return 2;
     }

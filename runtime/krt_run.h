@@ -83,11 +83,23 @@ enum krt_scan_status {
     KRT_SCAN_NOMEM      /* out of memory; the line was not evaluated */
 };
 
-/* Why a line is malformed: 'col' counts bytes from 1; 'reason' is static. */
+/*
+ * Why a line is malformed: 'col' counts bytes from 1 (krt_char_column
+ * turns it into characters); 'reason' is a static string, or one the
+ * scanner holds until its next krt_scan_line.
+ */
 struct krt_scan_error {
     size_t col;
     const char *reason;
 };
+
+/*
+ * Byte column 'col' (from 1) of the 'len' bytes of 'line' as a column in
+ * characters (UTF-8 code points, from 1), as diagnostics count them:
+ * one more than the bytes before it that start a character.  A column
+ * past the end counts as just past the last character.
+ */
+size_t krt_char_column(const char *line, size_t len, size_t col);
 
 /*
  * A scanner that extracts the 'nfields' fields of 'fields' from each
@@ -109,8 +121,9 @@ bool krt_scanner_set_default(struct krt_scanner *sc, krt_u32 field,
 
 /*
  * Validate the 'len' bytes of 'line' as one JSON object (RFC 8259, with
- * at most KRT_MAX_DEPTH levels) and collect the values of the scanner's
- * fields in one pass.  On KRT_SCAN_EVENT, '*ev' is the scanner's event:
+ * at most KRT_MAX_DEPTH levels and, as Elasticsearch parses, no object
+ * holding a key twice) and collect the values of the scanner's fields in
+ * one pass.  On KRT_SCAN_EVENT, '*ev' is the scanner's event:
  * it points into 'line', which must stay unchanged while the event is
  * used, and it is reused by the next call.  On KRT_SCAN_MALFORMED and
  * KRT_SCAN_NOMEM '*err' says where and why.  Allocates only when a line
@@ -125,8 +138,9 @@ enum krt_scan_status krt_scan_line(struct krt_scanner *sc, const char *line,
 /*
  * Parse the 'len' bytes of 's' as an address, as Elasticsearch reads
  * an ip field: a dotted quad without leading zeros, or IPv6 in any
- * textual form (no zone id).  IPv4 comes out IPv4-mapped.  False, with
- * '*out' untouched, for anything else.
+ * textual form, where a '%' starts a scope id that is ignored.  IPv4
+ * comes out IPv4-mapped.  False, with '*out' untouched, for anything
+ * else.
  */
 bool krt_parse_ip(const char *s, size_t len, struct krt_ip *out);
 
@@ -203,6 +217,8 @@ struct krt_options {
     int nfiles;
     size_t max_line;        /* KRT_MAX_LINE unless a test wants less */
     int out_fd;             /* where results go: standard output */
+    bool has_now;           /* --now was given ... */
+    krt_i64 now;            /* ... as these milliseconds since the epoch */
 };
 
 /* A line: 'file' indexes krt_options.files (-1: standard input). */
@@ -258,11 +274,12 @@ int krt_options_parse(struct krt_options *opt,
 /*
  * Read every input of 'opt', scan each line for the fields of 'prog',
  * hand each event to 'on_event' (NULL: call each rule's match function),
- * write results and, unless quiet, a summary.  Rule metadata for alerts
- * comes from prog->rules.  Ignores SIGPIPE for the whole process: a
- * closed output ends the run quietly.  Returns the exit status (0, or 2
- * when an input could not be read or output could not be written) and
- * fills '*counters' when not NULL.
+ * write results and, unless quiet, a summary on the log: with several
+ * rules, one line per rule with its alerts, then one line of totals.
+ * Rule metadata for alerts comes from prog->rules.  Ignores SIGPIPE for
+ * the whole process: a closed output ends the run quietly.  Returns the
+ * exit status (0, or 2 when an input could not be read or output could
+ * not be written) and fills '*counters' when not NULL.
  */
 int krt_run(const struct krt_program *prog, const struct krt_options *opt,
             krt_event_fn on_event, void *ctx, struct krt_counters *counters);

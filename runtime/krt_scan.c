@@ -13,10 +13,13 @@
  */
 #include "krt_run.h"
 
+#include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "krt_date.h"
 #include "krt_event.h"
 
 /* Longest line the scanner takes: lengths and counts are 32-bit. */
@@ -37,14 +40,51 @@ struct node {
  * An open object or array.  'node' is where its members continue from
  * (KRT_NONE: nothing below is wanted).  The object values recorded for
  * it, obj_first .. obj_first + obj_count - 1, learn at its close whether
- * it held a non-null scalar: whether 'leaves' grew meanwhile.
+ * it held a non-null scalar: whether 'leaves' grew meanwhile.  While an
+ * object is the innermost open one, its keys are keys[keys_first ..];
+ * 'key_bits' has two bits set per key, chosen by its hash.
  */
 struct frame {
     krt_u32 node;
     krt_u32 obj_first;
     krt_u32 obj_count;
     krt_u32 leaves;
+    krt_u32 keys_first;
     bool array;
+    krt_u64 key_bits;
+};
+
+/*
+ * A key of an open object, kept until the object closes so that a
+ * repeat of it is found: the hash of its decoded bytes and where its
+ * text, escapes still in place, lies in the line.
+ */
+struct seen_key {
+    krt_u32 hash;
+    krt_u32 off;
+    krt_u32 len;
+    krt_u32 escaped;
+};
+
+/*
+ * Objects of SMALL_OBJECT keys or more find repeats through an index,
+ * one per depth (one object is open at each depth at a time): an
+ * open-addressed table of key numbers and hashes.  A slot is in use
+ * only when its stamp is the index's, so an index starts afresh for a
+ * new object by taking a new stamp, not by being cleared.
+ */
+#define SMALL_OBJECT 16
+
+struct key_slot {
+    krt_u32 stamp;
+    krt_u32 hash;
+    krt_u32 key;
+};
+
+struct key_index {
+    struct key_slot *slots;
+    size_t cap; /* a power of two, or 0 */
+    krt_u32 stamp;
 };
 
 /* A value given to every event that lacks one at 'slot'. */
@@ -56,7 +96,10 @@ struct fallback {
 
 /*
  * The scanner owns every array here; 'ev' is the one event it fills and
- * hands out.  'key' holds a decoded key while the trie is walked.
+ * hands out.  'key' holds a decoded key while the trie is walked and
+ * 'other' the key it is compared with.  'keys' and 'index' (one per
+ * depth) hold the keys of the open objects; 'stamp' is the last stamp
+ * handed to an index.  'why' holds a reason that names a key.
  */
 struct krt_scanner {
     struct node *nodes;
@@ -66,6 +109,14 @@ struct krt_scanner {
     struct frame *frames;
     char *key;
     size_t keycap;
+    char *other;
+    size_t othercap;
+    struct seen_key *keys;
+    krt_u32 nkeys;
+    krt_u32 capkeys;
+    struct key_index *index;
+    krt_u32 stamp;
+    char why[128];
     struct fallback *fallbacks;
     krt_u32 nfallbacks;
     struct krt_event ev;
@@ -231,10 +282,15 @@ krt_scanner_new(const struct krt_field *fields, krt_u32 nfields)
 
     if (!sc)
         return NULL;
-    sc->keycap = 256;
+    sc->keycap = sc->othercap = 256;
     sc->key = malloc(sc->keycap);
+    sc->other = malloc(sc->othercap);
+    sc->capkeys = 64;
+    sc->keys = malloc(sc->capkeys * sizeof *sc->keys);
+    sc->index = calloc(KRT_MAX_DEPTH, sizeof *sc->index);
     sc->frames = malloc(KRT_MAX_DEPTH * sizeof *sc->frames);
-    if (!sc->key || !sc->frames || !build_trie(sc, fields, nfields)
+    if (!sc->key || !sc->other || !sc->keys || !sc->index || !sc->frames
+        || !build_trie(sc, fields, nfields)
         || !init_event(sc, fields, nfields)) {
         krt_scanner_free(sc);
         return NULL;
@@ -254,10 +310,16 @@ krt_scanner_free(struct krt_scanner *sc)
     free(sc->ev.tail);
     free(sc->ev.vals);
     free(sc->ev.buf);
+    krt_text_cache_free(&sc->ev);
     free(sc->nodes);
     free(sc->field_slot);
+    for (krt_u32 d = 0; sc->index && d < KRT_MAX_DEPTH; d++)
+        free(sc->index[d].slots);
+    free(sc->index);
+    free(sc->keys);
     free(sc->frames);
     free(sc->key);
+    free(sc->other);
     free(sc);
 }
 
@@ -578,6 +640,363 @@ string(struct scan *s)
     return scalar(s, KRT_V_STRING, body, (size_t)(q - 1 - body), flags, q);
 }
 
+/* ---------------------------------------------------- duplicate keys */
+
+/*
+ * Elasticsearch parses with strict duplicate detection and refuses a
+ * document whose object holds a key twice; so does the scanner.  Keys
+ * are compared as decoded ("a" and "\u0061" are one key), within one
+ * object only.  Each key is hashed as it is read, and its bytes compared
+ * only with keys of the same hash.  In a small object two bits of the
+ * hash, checked against the bits of the keys before, mostly prove a key
+ * new at once; a large object has an index.  Either way a key costs
+ * about one probe, and no line allocates once lines like it have been
+ * seen.
+ */
+
+enum key_seen {
+    KEY_NEW,
+    KEY_REPEATED,
+    KEY_NOMEM
+};
+
+#define ONES 0x0101010101010101ull
+#define HASH_SEED 0x9e3779b97f4a7c15ull
+
+/* Plain runs of keys are read a word at a time where that is cheap. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) \
+    && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORD_KEYS 1
+#else
+#define WORD_KEYS 0
+#endif
+
+static krt_u64
+load8(const void *p)
+{
+    krt_u64 w;
+
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* The 'len' (at most 7) bytes at 's' in one word, read in bounds. */
+static krt_u64
+tail_word(const char *s, size_t len)
+{
+    krt_u32 a, b;
+
+    if (len >= 4) {
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4); /* overlaps 'a' below 8 bytes */
+        return (krt_u64)a << 32 | b;
+    }
+    if (len == 0)
+        return 0;
+    return (krt_u64)(unsigned char)s[0] << 16
+           | (krt_u64)(unsigned char)s[len / 2] << 8
+           | (unsigned char)s[len - 1];
+}
+
+/* Eight more bytes of a key into its hash 'h'. */
+static krt_u64
+hash_word(krt_u64 h, krt_u64 w)
+{
+    return (h ^ w) * 0xff51afd7ed558ccdull;
+}
+
+/*
+ * The hash of a key of 'total' bytes whose first whole words are in 'h'
+ * already and whose 'len' other bytes are at 's': a multiply per eight
+ * bytes, the length mixed in so that overlapping reads stay apart.
+ */
+static krt_u32
+hash_rest(krt_u64 h, const char *s, size_t len, size_t total)
+{
+    for (; len >= 8; s += 8, len -= 8)
+        h = hash_word(h, load8(s));
+    h = ((h + total) ^ tail_word(s, len)) * 0xc4ceb9fe1a85ec53ull;
+    return (krt_u32)(h >> 32) ^ (krt_u32)(h >> 7);
+}
+
+static krt_u32
+hash_key(const char *s, size_t len)
+{
+    return hash_rest(HASH_SEED, s, len, len);
+}
+
+/*
+ * The high bit of each byte of 'w' that ends a plain run in a string:
+ * '"', a backslash, a control character or a byte past ASCII.  Exact up
+ * to the first such byte: borrows run upward from a matching byte only.
+ */
+static krt_u64
+specials(krt_u64 w)
+{
+    krt_u64 q = w ^ (ONES * '"');
+    krt_u64 b = w ^ (ONES * '\\');
+    krt_u64 m = ((q - ONES) & ~q) | ((b - ONES) & ~b)
+                | ((w - ONES * 0x20) & ~w) | w;
+
+    return m & ONES << 7;
+}
+
+/* Which byte of a word, in memory order, the lowest bit of 'm' is in. */
+static unsigned
+first_byte(krt_u64 m)
+{
+#if WORD_KEYS
+    return (unsigned)__builtin_ctzll(m) / 8;
+#else
+    assert(!"key_end reads words only with WORD_KEYS");
+    (void)m;
+    return 0;
+#endif
+}
+
+/*
+ * Past the key whose body starts at 'body', as string_end, with '*hash'
+ * the hash of its bytes when it holds no escape.  Plain text is read and
+ * hashed eight bytes at a time; the rest goes through string_end.
+ */
+static const unsigned char *
+key_end(struct scan *s, const unsigned char *body, unsigned *flags,
+        krt_u32 *hash)
+{
+    const unsigned char *p = body;
+    const unsigned char *q;
+    krt_u64 h = HASH_SEED;
+
+    for (; WORD_KEYS && s->end - p >= 8; p += 8) {
+        krt_u64 w = load8(p);
+        krt_u64 m = specials(w);
+        unsigned k;
+
+        if (m) {
+            k = first_byte(m);
+            if (p[k] != '"')
+                break;
+            *flags = 0;
+            *hash = hash_rest(h, (const char *)p, k, (size_t)(p + k - body));
+            return p + k + 1;
+        }
+        h = hash_word(h, w);
+    }
+    q = string_end(s, p, flags);
+    if (q && !*flags)
+        *hash = hash_rest(h, (const char *)p, (size_t)(q - 1 - p),
+                          (size_t)(q - 1 - body));
+    return q;
+}
+
+/*
+ * The decoded bytes of the key 'body' (raw, 'len' bytes) in '*text', and
+ * their hash in '*hash' when they had escapes (key_end hashed the others).
+ */
+static bool
+decode_key(struct krt_scanner *sc, const unsigned char *body, size_t len,
+           unsigned flags, const char **text, size_t *out, krt_u32 *hash)
+{
+    if (!(flags & KRT_VF_ESCAPED)) {
+        *text = (const char *)body;
+        *out = len;
+        return true;
+    }
+    if (!reserve_bytes(&sc->key, &sc->keycap, len))
+        return false;
+    *out = krt_unescape((const char *)body, len, sc->key);
+    *text = sc->key;
+    *hash = hash_key(*text, *out);
+    return true;
+}
+
+/*
+ * Whether kept key 'k' is the decoded key 'text'.  Out of memory, false
+ * with '*nomem' set.
+ */
+static bool
+same_key(struct scan *s, const struct seen_key *k, const char *text,
+         size_t len, bool *nomem)
+{
+    const char *raw = (const char *)s->line + k->off;
+    size_t n = k->len;
+
+    if (k->escaped) {
+        if (!reserve_bytes(&s->sc->other, &s->sc->othercap, n)) {
+            *nomem = true;
+            return false;
+        }
+        n = krt_unescape(raw, n, s->sc->other);
+        raw = s->sc->other;
+    }
+    return n == len && memcmp(raw, text, len) == 0;
+}
+
+/* A new stamp for an index; on wrap-around every index is cleared. */
+static krt_u32
+next_stamp(struct krt_scanner *sc)
+{
+    if (++sc->stamp == 0) {
+        for (krt_u32 d = 0; d < KRT_MAX_DEPTH; d++) {
+            struct key_index *ix = &sc->index[d];
+
+            if (ix->slots)
+                memset(ix->slots, 0, ix->cap * sizeof *ix->slots);
+        }
+        sc->stamp = 1;
+    }
+    return sc->stamp;
+}
+
+/* The first slot of 'ix' that is free, looking from 'hash' on. */
+static struct key_slot *
+free_slot(struct key_index *ix, krt_u32 hash)
+{
+    size_t mask = ix->cap - 1;
+    size_t i = hash & mask;
+
+    while (ix->slots[i].stamp == ix->stamp)
+        i = (i + 1) & mask;
+    return &ix->slots[i];
+}
+
+/*
+ * Start 'ix' afresh for the object whose 'n' keys begin at 'first', with
+ * room for the next as many again; false when out of memory.
+ */
+static bool
+build_index(struct krt_scanner *sc, struct key_index *ix, krt_u32 first,
+            krt_u32 n)
+{
+    size_t cap = ix->cap ? ix->cap : 64;
+
+    while (cap < 4 * ((size_t)n + 1))
+        cap *= 2;
+    if (cap != ix->cap) {
+        free(ix->slots);
+        ix->cap = 0;
+        ix->slots = calloc(cap, sizeof *ix->slots);
+        if (!ix->slots)
+            return false;
+        ix->cap = cap;
+    }
+    ix->stamp = next_stamp(sc);
+    for (krt_u32 i = first; i < first + n; i++) {
+        krt_u32 hash = sc->keys[i].hash;
+
+        *free_slot(ix, hash) = (struct key_slot){ ix->stamp, hash, i };
+    }
+    return true;
+}
+
+/* Whether the decoded key 'text' is among the object's 'n' first keys. */
+static enum key_seen
+find_in_row(struct scan *s, krt_u32 first, krt_u32 n, krt_u32 hash,
+            const char *text, size_t len)
+{
+    bool nomem = false;
+
+    for (krt_u32 i = first; i < first + n; i++) {
+        const struct seen_key *k = &s->sc->keys[i];
+
+        if (k->hash == hash && same_key(s, k, text, len, &nomem))
+            return KEY_REPEATED;
+        if (nomem)
+            return KEY_NOMEM;
+    }
+    return KEY_NEW;
+}
+
+/* As find_in_row through the depth's index, entering the key if new. */
+static enum key_seen
+find_in_index(struct scan *s, krt_u32 first, krt_u32 n, krt_u32 hash,
+              const char *text, size_t len)
+{
+    struct krt_scanner *sc = s->sc;
+    struct key_index *ix = &sc->index[s->depth - 1];
+    bool nomem = false;
+    size_t i;
+
+    /* the index is this object's once it has SMALL_OBJECT keys */
+    if ((n == SMALL_OBJECT || ((size_t)n + 1) * 2 > ix->cap)
+        && !build_index(sc, ix, first, n))
+        return KEY_NOMEM;
+    for (i = hash & (ix->cap - 1); ix->slots[i].stamp == ix->stamp;
+         i = (i + 1) & (ix->cap - 1)) {
+        if (ix->slots[i].hash == hash
+            && same_key(s, &sc->keys[ix->slots[i].key], text, len, &nomem))
+            return KEY_REPEATED;
+        if (nomem)
+            return KEY_NOMEM;
+    }
+    ix->slots[i] = (struct key_slot){ ix->stamp, hash, sc->nkeys };
+    return KEY_NEW;
+}
+
+/* The reason for a repeat of the key 'body' (raw, 'len' bytes). */
+static void
+name_key(struct krt_scanner *sc, const unsigned char *body, size_t len)
+{
+    const size_t max = 64;
+    size_t n = len;
+
+    if (n > max) {
+        n = max;
+        while (n > 0 && (body[n] & 0xc0) == 0x80)
+            n--; /* not inside a UTF-8 sequence */
+    }
+    snprintf(sc->why, sizeof sc->why, "duplicate key '%.*s%s'", (int)n,
+             (const char *)body, n < len ? "..." : "");
+}
+
+static bool
+reserve_keys(struct krt_scanner *sc)
+{
+    struct seen_key *keys;
+
+    if (sc->nkeys < sc->capkeys)
+        return true;
+    if (sc->capkeys > UINT32_MAX / 2)
+        return false;
+    keys = realloc(sc->keys, (size_t)sc->capkeys * 2 * sizeof *keys);
+    if (!keys)
+        return false;
+    sc->keys = keys;
+    sc->capkeys *= 2;
+    return true;
+}
+
+/*
+ * Enter the key 'body' (raw, 'rawlen' bytes; decoded, 'text') in the
+ * innermost open object, unless the object has it already.
+ */
+static enum key_seen
+remember_key(struct scan *s, const unsigned char *body, size_t rawlen,
+             unsigned flags, const char *text, size_t len, krt_u32 hash)
+{
+    struct krt_scanner *sc = s->sc;
+    struct frame *f = &sc->frames[s->depth - 1];
+    krt_u32 n = sc->nkeys - f->keys_first;
+    krt_u64 bits = (krt_u64)1 << (hash >> 26)
+                   | (krt_u64)1 << (hash >> 20 & 63);
+    enum key_seen seen = KEY_NEW;
+
+    if (!reserve_keys(sc))
+        return KEY_NOMEM;
+    if (n >= SMALL_OBJECT)
+        seen = find_in_index(s, f->keys_first, n, hash, text, len);
+    else if ((f->key_bits & bits) == bits)
+        seen = find_in_row(s, f->keys_first, n, hash, text, len);
+    f->key_bits |= bits;
+    if (seen == KEY_NEW)
+        sc->keys[sc->nkeys++] = (struct seen_key){
+            hash, (krt_u32)(body - s->line), (krt_u32)rawlen,
+            (flags & KRT_VF_ESCAPED) != 0 };
+    else if (seen == KEY_REPEATED)
+        name_key(sc, body, rawlen);
+    return seen;
+}
+
 /* ------------------------------------------------------- structure */
 
 static enum step
@@ -596,7 +1015,7 @@ open_container(struct scan *s, bool array)
     }
     f = &s->sc->frames[s->depth++];
     *f = (struct frame){ s->node, s->obj_first, s->obj_count, s->leaves,
-                         array };
+                         s->sc->nkeys, array, 0 };
     p = skip_space(s->p + 1, s->end);
     s->p = p;
     if (p < s->end && *p == (array ? ']' : '}'))
@@ -640,6 +1059,7 @@ close_container(struct scan *s)
     struct frame *f = &s->sc->frames[--s->depth];
 
     settle(s->ev, f->obj_first, f->obj_count, s->leaves > f->leaves);
+    s->sc->nkeys = f->keys_first;
 }
 
 /* After a value: a separator, the end of a container, or of the line. */
@@ -703,24 +1123,15 @@ walk_key(struct scan *s, krt_u32 *node, const char *key, size_t len)
     }
 }
 
-/* Decide where the value of the key 'body' .. 'body + len' goes. */
+/* Decide where the value of the decoded key 'key' goes. */
 static bool
-place_key(struct scan *s, const unsigned char *body, size_t len,
-          unsigned flags)
+place_key(struct scan *s, const char *key, size_t len)
 {
-    const char *key = (const char *)body;
-
     s->node = s->sc->frames[s->depth - 1].node;
     s->obj_first = s->ev->nvals;
     s->obj_count = 0;
     if (s->node == KRT_NONE)
         return true;
-    if (flags & KRT_VF_ESCAPED) {
-        if (!reserve_bytes(&s->sc->key, &s->sc->keycap, len))
-            return false;
-        len = krt_unescape(key, len, s->sc->key);
-        key = s->sc->key;
-    }
     return walk_key(s, &s->node, key, len);
 }
 
@@ -730,16 +1141,31 @@ key(struct scan *s)
     const unsigned char *p = s->p;
     const unsigned char *q;
     unsigned flags;
+    const char *text;
+    size_t len;
+    krt_u32 hash = 0;
 
     if (p == s->end)
         return fail(s, p, "line ends where a key was expected");
     if (*p != '"')
         return fail(s, p, "expected a string key");
-    q = string_end(s, p + 1, &flags);
+    q = key_end(s, p + 1, &flags, &hash);
     if (!q)
         return STEP_FAIL;
     s->p = p;
-    if (!place_key(s, p + 1, (size_t)(q - 1 - (p + 1)), flags))
+    if (!decode_key(s->sc, p + 1, (size_t)(q - 1 - (p + 1)), flags, &text,
+                    &len, &hash))
+        return fail_nomem(s);
+    switch (remember_key(s, p + 1, (size_t)(q - 1 - (p + 1)), flags, text,
+                         len, hash)) {
+    case KEY_NEW:
+        break;
+    case KEY_REPEATED:
+        return fail(s, p, s->sc->why);
+    default:
+        return fail_nomem(s);
+    }
+    if (!place_key(s, text, len))
         return fail_nomem(s);
     p = skip_space(q, s->end);
     if (p == s->end || *p != ':')
@@ -756,6 +1182,7 @@ reset_event(struct krt_scanner *sc)
     for (krt_u32 i = 0; i < sc->nslots; i++)
         sc->ev.head[i] = KRT_NONE;
     sc->ev.nvals = 0;
+    krt_text_cache_reset(&sc->ev);
 }
 
 /* Give each event without a value of its own its fallbacks. */
@@ -825,6 +1252,7 @@ krt_scan_line(struct krt_scanner *sc, const char *line, size_t len,
         return s.status;
     }
     reset_event(sc);
+    sc->nkeys = 0;
     s.node = ROOT;
     if (run_steps(&s) != KRT_SCAN_EVENT)
         return s.status;
@@ -834,6 +1262,18 @@ krt_scan_line(struct krt_scanner *sc, const char *line, size_t len,
     }
     *ev = &sc->ev;
     return KRT_SCAN_EVENT;
+}
+
+size_t
+krt_char_column(const char *line, size_t len, size_t col)
+{
+    size_t n = 1;
+
+    if (col > len + 1)
+        col = len + 1;
+    for (size_t i = 0; i + 1 < col; i++)
+        n += ((unsigned char)line[i] & 0xc0) != 0x80;
+    return n;
 }
 
 /* ------------------------------------------------------- accessors */
@@ -855,4 +1295,12 @@ const struct krt_value *
 krt_value_next(const struct krt_event *ev, const struct krt_value *v)
 {
     return v->next == KRT_NONE ? NULL : &ev->vals[v->next];
+}
+
+void
+krt_scanner_set_dates(struct krt_scanner *sc,
+                      const struct krt_i64_range *dates, krt_u32 n)
+{
+    sc->ev.dates = dates;
+    sc->ev.ndates = n;
 }

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "krt_date.h"
 #include "krt_event.h"
 
 static unsigned
@@ -148,8 +149,8 @@ compare_str(const struct krt_str *a, const char *s, size_t len)
     return len ? memcmp(a->bytes, s, len) : 0;
 }
 
-static bool
-set_has(const struct krt_str *set, krt_u32 n, const char *s, size_t len)
+bool
+krt_set_has(const struct krt_str *set, krt_u32 n, const char *s, size_t len)
 {
     krt_u32 lo = 0, hi = n;
 
@@ -176,7 +177,7 @@ krt_any_kw_in(struct krt_event *ev, krt_u32 field, const struct krt_str *set,
     size_t len;
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
-        if (indexed_text(ev, field, v, &s, &len) && set_has(set, n, s, len))
+        if (indexed_text(ev, field, v, &s, &len) && krt_set_has(set, n, s, len))
             return true;
     }
     return false;
@@ -212,9 +213,9 @@ find_part(const char *s, const char *end, const struct krt_str *part)
  * leftmost place of each middle part is safe: it leaves the most room
  * for the parts after it.
  */
-static bool
-wild_match(const struct krt_str *parts, krt_u32 n, const char *s,
-           size_t len)
+bool
+krt_wild_match(const struct krt_str *parts, krt_u32 n, const char *s,
+               size_t len)
 {
     const struct krt_str *first = &parts[0], *last = &parts[n - 1];
     const char *end = s + len;
@@ -244,7 +245,7 @@ krt_any_kw_wild(struct krt_event *ev, krt_u32 field,
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
         if (indexed_text(ev, field, v, &s, &len)
-            && wild_match(parts, n, s, len))
+            && krt_wild_match(parts, n, s, len))
             return true;
     }
     return false;
@@ -285,33 +286,88 @@ krt_any_bool_is(struct krt_event *ev, krt_u32 field, bool b)
 }
 
 /*
- * A scalar exists unless it is null or ignore_above drops it; an object
- * exists when it holds a non-null scalar anywhere below.
- *
- * LIMIT(exists): the scalars below an object are not held to their own
- * fields' ignore_above, which the scanner does not know while it walks
- * an object; an object whose only leaves are too long to be indexed
- * exists here and not in Elasticsearch.  Rules rarely test an object
- * field with f:*.
+ * Whether scalar or object 'v' of a field whose type the runtime does
+ * not read by type, or of a keyword-like field ('objects' false), is a
+ * value: a non-null scalar within ignore_above, or (when 'objects') an
+ * object with a non-null scalar anywhere below.
  */
+static bool
+scalar_exists(struct krt_event *ev, krt_u32 field, const struct krt_value *v,
+              bool objects)
+{
+    krt_u32 limit = ev->fields[field].ignore_above;
+    const char *s;
+    size_t len;
+
+    if (v->kind == KRT_V_OBJECT)
+        return objects && (v->flags & KRT_VF_LEAF);
+    if (v->kind == KRT_V_NULL)
+        return false;
+    if (limit == 0 || v->len <= limit)
+        return true; /* decoding never lengthens a string */
+    return indexed_text(ev, field, v, &s, &len);
+}
+
+/* Whether 'v' is an address. */
+static bool
+is_address(struct krt_event *ev, const struct krt_value *v)
+{
+    struct krt_ip ip;
+    const char *s;
+    size_t len;
+
+    return v->kind == KRT_V_STRING && krt_value_text(ev, v, &s, &len)
+           && krt_parse_ip(s, len, &ip);
+}
+
+/*
+ * Whether Elasticsearch indexes 'v' as a value of field 'field'.  A value
+ * the type cannot read is none: ignore_malformed drops it, or the whole
+ * document is refused; either way f:* does not hold.
+ *
+ * LIMIT(exists): text, floating-point and the other types the runtime
+ * does not read by type (and object, nested, flattened fields) count any
+ * non-null scalar and any object holding one, readable or not, because
+ * their values are never parsed here.  The scalars below an object
+ * are not held to their own fields' ignore_above either: the scanner
+ * does not know those fields while it walks the object.
+ */
+static bool
+value_exists(struct krt_event *ev, krt_u32 field, const struct krt_value *v)
+{
+    krt_u32 type = ev->fields[field].type;
+    krt_i64 x;
+
+    switch (type) {
+    case KRT_LONG:
+    case KRT_INTEGER:
+    case KRT_SHORT:
+    case KRT_BYTE:
+        /* "" too is no number: Elasticsearch coerces it to null */
+        return krt_value_int(ev, v, type, &x) == KRT_INT_OK;
+    case KRT_IP:
+        return is_address(ev, v);
+    case KRT_BOOLEAN:
+        return boolean_of(ev, v) >= 0;
+    case KRT_DATE:
+        return krt_value_is_date(ev, v);
+    case KRT_KEYWORD:
+    case KRT_CONSTANT_KEYWORD:
+    case KRT_WILDCARD:
+        return scalar_exists(ev, field, v, false);
+    default:
+        return scalar_exists(ev, field, v, true);
+    }
+}
+
 bool
 krt_exists(struct krt_event *ev, krt_u32 field)
 {
     const struct krt_value *v;
-    const char *s;
-    size_t len;
-
-    krt_u32 limit = field < ev->nfields ? ev->fields[field].ignore_above : 0;
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
-        if (v->kind == KRT_V_OBJECT) {
-            if (v->flags & KRT_VF_LEAF)
-                return true;
-        } else if (v->kind != KRT_V_NULL && (limit == 0 || v->len <= limit)) {
-            return true; /* decoding never lengthens a string */
-        } else if (indexed_text(ev, field, v, &s, &len)) {
+        if (value_exists(ev, field, v))
             return true;
-        }
     }
     return false;
 }

@@ -3,13 +3,16 @@
  *
  * A seeded generator writes random KQL queries over the whole grammar and
  * the field types kqlc types (keyword, constant_keyword, long, ip,
- * boolean, unknown fields) and random events (nested, dotted and mixed
- * keys, arrays, arrays of objects, missing and null fields, numbers as
- * strings, escapes, values of the wrong type).  All queries become the
- * rules of one program, which runs three ways: the native detector built
- * with cc, the JIT, and the interpreter.  Every (query, event) verdict
- * must agree.  KQLC_DIFF_ROUNDS sets the number of rounds (make fuzz-diff
- * runs many) and KQLC_DIFF_SEED the first seed.
+ * boolean, date, unknown fields) and random events (nested, dotted and
+ * mixed keys, arrays, arrays of objects, missing and null fields, numbers
+ * as strings, escapes, values of the wrong type, dates with and without
+ * offsets, epoch milliseconds as numbers and strings).  Date values are
+ * absolute, date math, or ranges, some reading the clock, which is NOW in
+ * all three engines.  All queries become the rules of one program, which
+ * runs three ways: the native detector built with cc, the JIT, and the
+ * interpreter.  Every (query, event) verdict must agree.
+ * KQLC_DIFF_ROUNDS sets the number of rounds (make fuzz-diff runs many)
+ * and KQLC_DIFF_SEED the first seed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,10 +29,14 @@
 #include "emit.h"
 #include "interp.h"
 #include "jit.h"
+#include "krt_date.h"
 #include "krt_run.h"
 
 #define NQUERIES 60
 #define NEVENTS 60
+/* The clock of every engine: 2024-01-03T12:00:00Z. */
+#define NOW 1704283200000LL
+#define NOW_TEXT "1704283200000"
 
 /* ------------------------------------------------------------ random */
 
@@ -83,7 +90,10 @@ put(struct buf *b, const char *fmt, ...)
 
 /* ------------------------------------------------------------ fields */
 
-enum kind { K_KW, K_LONG, K_IP, K_BOOL };
+/* K_TEXT: text and match_only_text; K_SUB: a text multi-field, whose
+ * values events hold at its parent's path; K_CMD: that parent, a
+ * keyword-like field whose values are sentences. */
+enum kind { K_KW, K_LONG, K_IP, K_BOOL, K_DATE, K_TEXT, K_SUB, K_CMD };
 
 static const struct {
     const char *path;
@@ -102,6 +112,12 @@ static const struct {
     { "client.ip", K_IP },
     { "process.interactive", K_BOOL },
     { "tls.established", K_BOOL },
+    { "file.mtime", K_DATE },
+    { "package.installed", K_DATE },
+    { "message", K_TEXT },
+    { "error.message", K_TEXT },
+    { "process.command_line", K_CMD },
+    { "process.command_line.text", K_SUB },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -133,6 +149,59 @@ static const char *const ips_event[] = {
 };
 static const char *const bools_event[] = {
     "true", "false", "\"true\"", "\"false\"", "\"yes\"", "1", "null",
+};
+/* Dates in KQL: absolute (to the year, month, day, hour, millisecond),
+ * epoch milliseconds, date math with and without 'now', and null. */
+static const char *const dates_query[] = {
+    "2024-01-02", "2024-01", "2024", "2024-01-03T12", "\"2024-01-02T10:00Z\"",
+    "\"2024-01-03T11:30:00+01:00\"", "\"2024-01-02T23:59:59.999Z\"",
+    "1704283200000", "\"1704196800000\"", "-100", "now", "now-1d",
+    "now-1d/d", "now/d", "now/M", "now-1h/h", "now+1w/w", "now-90m",
+    "2024-01-01||+1M/d", "\"2024-01-02||/y\"", "2024-01-31||+1M", "null",
+};
+/* Dates in events: ISO with and without offsets and fractions, epoch
+ * milliseconds as numbers and strings, four-digit years, garbage. */
+static const char *const dates_event[] = {
+    "\"2024-01-02T10:00:00Z\"", "\"2024-01-02T10:00:00.123456+02:00\"",
+    "\"2024-01-01\"", "\"2024-01-02\"", "\"2024-01-03T11:30:00Z\"",
+    "\"2024-01-03T12:00:00Z\"", "\"2024-01-03T12:00:00.0005Z\"",
+    "\"2024-01-03T10:30:00-01:00\"", "\"2024-01-02T12:00:00Z\"",
+    "\"2024-02-29T00:00:00Z\"", "\"2023-12-31T23:59:59.9999Z\"",
+    "\"2024-01-31T23:59:59.999Z\"", "1704283200000", "\"1704283200000\"",
+    "1704196800000.5", "\"-100\"", "-101", "2024", "\"2024\"",
+    "\"garbage\"", "\"2024-02-30\"", "1.7e12", "true", "null", "\"\"",
+    "\"2024-01-03T12:00:00UTC+01:00\"",
+};
+
+/* Text query values: words, phrases (when quoted), case, punctuation,
+ * numbers, scripts, emoji, no word at all. */
+static const char *const text_query[] = {
+    "quick", "QUICK", "Brown-Foxes", "dog's", "dog", "foxes jumped",
+    "quick brown", "brown quick", "12345", "3.14", "\xe4\xb8\xad",
+    "\xf0\x9f\x98\x80", "\xce\x9f\xce\x94\xce\x9f\xce\xa3",
+    "\xce\xbf\xce\xb4\xce\xbf\xcf\x82", "mimikatz",
+    "Invoke-Mimikatz", "whoami /all", "cmd.exe", "!!!", "true",
+    "sekurlsa::logonpasswords", "\xc3\xa9t\xc3\xa9", "line1 line2",
+};
+/* Text wildcard values: patterns over tokens, and plain words beside. */
+static const char *const text_wild[] = {
+    "qui*", "*ikatz", "Brown-Fox*", "*.exe", "brow* jumped", "who*mi",
+    "*A*", "\xc3\x89*", "foo* *",
+};
+/* Text in events: sentences with punctuation, case, numbers, scripts,
+ * emoji, control characters, a token longer than 255 characters. */
+static const char *const text_event[] = {
+    "The 2 QUICK Brown-Foxes jumped over the lazy dog's bone.",
+    "quick brown", "Foxes jumped", "cmd.exe /c \"whoami /all\"",
+    "powershell.exe -enc SQBFAFgA IEX(Invoke-Mimikatz)",
+    "mimikatz # sekurlsa::logonpasswords",
+    /* Unicode, OMICRON DELTA OMICRON SIGMA, two ideographs, an emoji */
+    "\xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 "
+    "\xce\x9f\xce\x94\xce\x9f\xce\xa3 \xe4\xb8\xad\xe6\x96\x87 "
+    "\xf0\x9f\x98\x80" " dogs",
+    "pi=3.14, n=12345", "", "!!!", "\xc3\x89T\xc3\x89 \xc3\xa9t\xc3\xa9",
+    "line1\nline2\ttab", "\xe0\xb8\x81\xe0\xb8\xb2\xe0\xb8\xa3",
+    "a\xe2\x80\x8d\xf0\x9f\x91\x8d DOG'S",
 };
 
 /* A keyword value as KQL: quoted with escapes, or unquoted escaped. */
@@ -169,6 +238,23 @@ put_value(struct buf *b, enum kind k)
     case K_BOOL:
         put(b, "%s", PICK(((const char *const[]){
             "true", "false", "\"true\"" })));
+        break;
+    case K_DATE:
+        put(b, "%s", PICK(dates_query));
+        break;
+    case K_TEXT:
+    case K_SUB:
+        if (chance(15))
+            put(b, "%s", PICK(text_wild));
+        else
+            put_kql_word(b, PICK(text_query));
+        break;
+    case K_CMD:
+        if (chance(30))
+            put(b, "%s", PICK(((const char *const[]){
+                "*whoami*", "*Mimikatz*", "cmd.exe*", "*" })));
+        else
+            put_kql_word(b, PICK(text_event));
         break;
     }
 }
@@ -217,11 +303,13 @@ put_leaf(struct buf *b)
     unsigned form = (unsigned)pick(10);
     if (form == 0) {
         put(b, "%s:*", path);
-    } else if (form <= 2 && (k == K_LONG || k == K_IP)) {
+    } else if (form <= 2 && (k == K_LONG || k == K_IP || k == K_DATE)) {
         static const char *const ops[] = { "<", "<=", ">", ">=" };
         put(b, "%s %s ", path, PICK(ops));
         if (k == K_LONG)
             put(b, "%s", PICK(longs_query));
+        else if (k == K_DATE)
+            put(b, "%s", PICK(dates_query));
         else
             put(b, "%s", PICK(((const char *const[]){
                 "10.0.0.1", "\"::1\"", "9.9.9.9", "\"fe80::\"" })));
@@ -267,12 +355,26 @@ put_json_word(struct buf *b, const char *w)
     for (const char *c = w; *c; c++) {
         if (*c == '"' || *c == '\\')
             put(b, "\\%c", *c);
+        else if ((unsigned char)*c < 0x20)
+            put(b, "\\u%04x", (unsigned)*c);
         else if (*c == 't' && chance(10))
             put(b, "\\u0074");
         else
             put(b, "%c", *c);
     }
     put(b, "\"");
+}
+
+/* A token longer than the analyzer's 255 characters, cut in pieces. */
+static void
+put_long_word(struct buf *b)
+{
+    size_t n = 250 + pick(20);
+
+    put(b, "\"x ");
+    for (size_t i = 0; i < n; i++)
+        put(b, "%c", "ab_"[i % 3]);
+    put(b, ".Quick\"");
 }
 
 static void
@@ -294,6 +396,20 @@ put_scalar(struct buf *b, enum kind k)
         break;
     case K_BOOL:
         put(b, "%s", PICK(bools_event));
+        break;
+    case K_DATE:
+        put(b, "%s", PICK(dates_event));
+        break;
+    case K_TEXT:
+    case K_SUB:
+    case K_CMD:
+        if (chance(10))
+            put(b, "%s", PICK(((const char *const[]){ "12345", "true",
+                                                       "null", "3.14" })));
+        else if (chance(3))
+            put_long_word(b);
+        else
+            put_json_word(b, PICK(text_event));
         break;
     }
 }
@@ -326,7 +442,7 @@ put_field(struct buf *b, size_t f)
 {
     const char *path = fields[f].path;
     const char *dot = strchr(path, '.');
-    unsigned shape = (unsigned)pick(4);
+    unsigned shape = dot ? (unsigned)pick(4) : 0;
     if (shape == 0) {
         put(b, "\"%s\":", path);
         put_json_value(b, fields[f].kind);
@@ -349,7 +465,7 @@ put_event(struct buf *b)
 {
     put(b, "{\"@timestamp\":\"2026-01-01T00:00:00Z\"");
     for (size_t f = 0; f < NFIELDS; f++) {
-        if (chance(55)) {
+        if (fields[f].kind != K_SUB && chance(55)) {
             put(b, ",");
             put_field(b, f);
         }
@@ -372,12 +488,19 @@ struct round {
     char dir[256];
 };
 
-/* Scan every event with the fields of 'prog' and ask 'rule_holds'. */
+/* Scan every event with the fields of 'prog' and ask 'rule_holds', with
+ * the date ranges that read the clock worked out at NOW. */
 static void
 evaluate(struct round *r, const struct krt_program *prog, int engine)
 {
+    char why[512];
+    struct krt_i64_range *dates = krt_dates_resolve(prog, NOW, why,
+                                                    sizeof why);
     struct krt_scanner *sc = krt_scanner_new(prog->fields, prog->nfields);
+    if (!dates)
+        fail_msg("%s", why);
     assert_non_null(sc);
+    krt_scanner_set_dates(sc, dates, prog->ndates);
     for (size_t e = 0; e < NEVENTS; e++) {
         const char *line = r->events.s + r->line_start[e];
         size_t len = r->line_start[e + 1] - r->line_start[e] - 1;
@@ -392,6 +515,7 @@ evaluate(struct round *r, const struct krt_program *prog, int engine)
         }
     }
     krt_scanner_free(sc);
+    free(dates);
 }
 
 static char *
@@ -445,7 +569,8 @@ run_native(struct round *r)
     diag_init(&d, stderr);
     assert_int_equal(driver_cc(&d, c_path, bin, false), KQLC_OK);
 
-    snprintf(cmd, sizeof cmd, "%s --quiet --format alert %s", bin, events);
+    snprintf(cmd, sizeof cmd, "%s --quiet --format alert --now %s %s", bin,
+             NOW_TEXT, events);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     char *line = NULL;

@@ -56,12 +56,12 @@ static const struct krt_rule rules[] = {
 };
 
 static const struct krt_program prog = {
-    KRT_ABI_VERSION, "kqlc test", fields, 3, rules, 2,
+    KRT_ABI_VERSION, "kqlc test", fields, 3, rules, 2, NULL, 0,
 };
 
 /* The same fields with the port rule alone. */
 static const struct krt_program prog_port = {
-    KRT_ABI_VERSION, "kqlc test", fields, 3, rules, 1,
+    KRT_ABI_VERSION, "kqlc test", fields, 3, rules, 1, NULL, 0,
 };
 
 /* ---------------------------------------------------------- running */
@@ -411,6 +411,81 @@ test_byte_order_mark(void **state)
     WRITE("bom-part.ndjson", "\xef\xbb");
     RUN(&r, &prog, "bom-part.ndjson");
     expect_counts(&r, 1, 0, 1, 0, 0);
+    result_free(&r);
+}
+
+/*
+ * Regression: the column of a malformed event counted bytes, where the
+ * rule diagnostics count characters; both count UTF-8 code points now.
+ */
+static void
+test_malformed_column_in_characters(void **state)
+{
+    struct result r;
+    struct krt_options opt;
+    char *argv[] = { "det", "--quiet", "utf8.ndjson", NULL };
+    char text[400];
+    size_t n = 0;
+
+    (void)state;
+    /* é, € and an emoji: 9 bytes, 3 characters, before the error */
+    n += (size_t)sprintf(text + n, "{\"x\":\"\xc3\xa9\xe2\x82\xac"
+                         "\xf0\x9f\x98\x80\",\"a\":}\n");
+    n += (size_t)sprintf(text + n, "{\"x\":\"\xc3\xa9\",\"x\":1}\n");
+    n += (size_t)sprintf(text + n, "{\"pad\":\"");
+    for (int i = 0; i < 60; i++)
+        n += (size_t)sprintf(text + n, "\xc3\xa9");
+    n += (size_t)sprintf(text + n, "\"}\n");
+    write_file("utf8.ndjson", text, n);
+    krt_options_init(&opt, argv[0]);
+    assert_int_equal(krt_options_parse(&opt, &prog, 3, argv), KRT_RUN_GO);
+    opt.max_line = 100;
+    run_with(&r, &prog, &opt, NULL, NULL);
+    expect_counts(&r, 3, 0, 3, 0, 0);
+    /* byte 22 is character 16; byte 11 is 10; byte 101 is 55 */
+    assert_string_equal(r.log,
+        "utf8.ndjson:1:16: warning: malformed event: expected a value\n"
+        "utf8.ndjson:2:10: warning: malformed event: duplicate key 'x'\n"
+        "utf8.ndjson:3:55: warning: malformed event: line longer than 100"
+        " bytes\n");
+    result_free(&r);
+}
+
+static void
+test_char_column(void **state)
+{
+    (void)state;
+    assert_int_equal(krt_char_column("abc", 3, 1), 1);
+    assert_int_equal(krt_char_column("abc", 3, 3), 3);
+    assert_int_equal(krt_char_column("abc", 3, 4), 4);
+    assert_int_equal(krt_char_column("abc", 3, 9), 4);
+    assert_int_equal(krt_char_column("\xc3\xa9x", 3, 3), 2);
+    assert_int_equal(krt_char_column("\xc3\xa9x", 3, 4), 3);
+    assert_int_equal(krt_char_column("\xf0\x9f\x98\x80\"", 5, 5), 2);
+    assert_int_equal(krt_char_column("", 0, 1), 1);
+}
+
+/*
+ * Regression (duplicate keys): a line whose object repeats a key is
+ * malformed, counted and reported, and no rule sees it.
+ */
+static void
+test_duplicate_key_line_malformed(void **state)
+{
+    struct result r;
+
+    (void)state;
+    WRITE("dup.ndjson",
+          "{\"destination\":{\"port\":26,\"port\":27}}\n"
+          "{\"destination.port\":26,\"destination.port\":26}\n"
+          "{\"destination.port\":27,\"destination\":{\"port\":26}}\n");
+    RUN(&r, &prog, "--quiet", "--format", "lines", "dup.ndjson");
+    assert_string_equal(r.out, "3\n");
+    expect_counts(&r, 3, 1, 2, 0, 1);
+    assert_string_equal(r.log,
+        "dup.ndjson:1:27: warning: malformed event: duplicate key 'port'\n"
+        "dup.ndjson:2:24: warning: malformed event: duplicate key"
+        " 'destination.port'\n");
     result_free(&r);
 }
 
@@ -833,6 +908,9 @@ main(void)
         cmocka_unit_test(test_dataset_default),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_malformed_shown_per_file),
+        cmocka_unit_test(test_malformed_column_in_characters),
+        cmocka_unit_test(test_char_column),
+        cmocka_unit_test(test_duplicate_key_line_malformed),
         cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_lines_past_first_buffer),

@@ -4,10 +4,12 @@
  * broken JSON.
  *
  * The scanner must accept exactly the lines that jansson (json_loadb with
- * JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, end-of-input check on) parses
- * to an object, and find at each field path exactly the scalars that a
- * walk of jansson's tree finds there, in the same order.  Deliberate
- * differences are classified first and left out of the comparison:
+ * JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL | JSON_REJECT_DUPLICATES,
+ * end-of-input check on) parses to an object, and find at each field
+ * path exactly the scalars that a walk of jansson's tree finds there, in
+ * the same order.  Both refuse an object holding a key twice, as
+ * Elasticsearch does.  Deliberate differences are classified first and
+ * left out of the comparison:
  *
  *   blank      empty or white-space lines are 'blank' for us, an error
  *              for jansson;
@@ -15,9 +17,7 @@
  *              2048 (such lines are checked to be refused for depth);
  *   huge       a number past the range of a double: jansson refuses it,
  *              we keep its text (integer fields then find it out of range);
- *   nul key    a key holding \u0000: jansson refuses it, we accept it;
- *   duplicates keys repeated in one object: jansson keeps the last value,
- *              we keep all, so only acceptance is compared.
+ *   nul key    a key holding \u0000: jansson refuses it, we accept it.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -30,7 +30,8 @@
 
 #include "runtime_test.h"
 
-#define LOAD_FLAGS (JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL)
+#define LOAD_FLAGS \
+    (JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL | JSON_REJECT_DUPLICATES)
 
 static const struct krt_field fields[] = {
     { "a", KRT_KEYWORD, 0 },     { "b", KRT_KEYWORD, 0 },
@@ -444,15 +445,6 @@ oracle_free(struct oracle *o)
     memset(o, 0, sizeof *o);
 }
 
-/* Whether path 'p' is 'field' or lies below it. */
-static bool
-at_or_below(const char *p, const char *field)
-{
-    size_t n = strlen(field);
-
-    return strncmp(p, field, n) == 0 && (p[n] == '\0' || p[n] == '.');
-}
-
 static void
 same_scalar(struct krt_event *ev, const struct krt_value *v, json_t *j,
             const char *line)
@@ -489,7 +481,11 @@ same_scalar(struct krt_event *ev, const struct krt_value *v, json_t *j,
     }
 }
 
-/* Our values of field 'f' against the scalars jansson has at its path. */
+/*
+ * Our values of field 'f' against the scalars jansson has at its path.
+ * The fields are keywords: f:* holds for a non-null scalar at the path,
+ * not for an object (a scalar below the path).
+ */
 static void
 compare_field(struct krt_event *ev, krt_u32 f, const struct oracle *o,
               const char *line)
@@ -498,10 +494,9 @@ compare_field(struct krt_event *ev, krt_u32 f, const struct oracle *o,
     bool exists = false;
 
     for (size_t i = 0; i < o->n; i++) {
-        exists |= at_or_below(o->items[i].path, fields[f].path)
-                  && !json_is_null(o->items[i].value);
         if (strcmp(o->items[i].path, fields[f].path) != 0)
             continue;
+        exists |= !json_is_null(o->items[i].value);
         while (v && v->kind == KRT_V_OBJECT)
             v = krt_value_next(ev, v);
         if (!v)
@@ -528,15 +523,17 @@ struct tally {
     long blank, deep, huge, nul_key, duplicates;
 };
 
+/* Whether jansson refuses 'line' for a repeated key alone. */
 static bool
 has_duplicates(const char *line, size_t len)
 {
     json_error_t e;
-    json_t *j = json_loadb(line, len, LOAD_FLAGS | JSON_REJECT_DUPLICATES,
+    json_t *j = json_loadb(line, len, LOAD_FLAGS & ~JSON_REJECT_DUPLICATES,
                            &e);
+    bool dup = json_is_object(j);
 
     json_decref(j);
-    return j == NULL;
+    return dup;
 }
 
 static void
@@ -609,9 +606,12 @@ compare_line(struct krt_scanner *sc, const char *line, size_t len,
                  theirs ? "accepts" : "rejects", theirs ? "" : e.text, line);
     t->compared++;
     t->accepted += ours;
-    if (ours && has_duplicates(line, len))
+    if (!ours && has_duplicates(line, len)) {
         t->duplicates++;
-    else if (ours)
+        if (strncmp(err.reason, "duplicate key '", 15) != 0)
+            fail_msg("'%s' for a repeated key: %s", err.reason, line);
+    }
+    if (ours)
         compare_values(ev, j, line, t);
     json_decref(j);
 }
@@ -653,6 +653,15 @@ static const struct {
     L("{\"x\":{\"a\":\"v\"}}"), L("{\"a\":1}\x00"), L("{\"a\":\"x\x00y\"}"),
     L("\xef\xbb\xbf{}"), L("{\"a\":1}\f"), L("{\"a\":1e400}"),
     L("{\"\\u0000\":1}"), L(""), L("   "), L("\r"),
+    /* keys repeated in one object, or only looking alike */
+    L("{\"a\":1,\"a\":2}"), L("{\"a\":1,\"\\u0061\":2}"),
+    L("{\"a\":{\"b\":1,\"b\":2}}"), L("{\"a\":{\"b\":1},\"a\":{\"c\":2}}"),
+    L("{\"a.b\":1,\"a.b\":2}"), L("{\"a.b\":1,\"a\":{\"b\":2}}"),
+    L("{\"a\":[{\"b\":1},{\"b\":2}]}"), L("{\"a\":[{\"b\":1,\"b\":2}]}"),
+    L("{\"a\":{\"a\":1},\"b\":{\"a\":2}}"), L("{\"\":1,\"\":2}"),
+    L("{\"\\u00e9\":1,\"\xc3\xa9\":2}"), L("{\"a\":1,\"A\":2,\"a \":3}"),
+    L("{\"a\":1,\"b\":2,\"c\":3,\"x\":4,\"y\":5,\"z\":6,\"ab\":7,\"B\":8,"
+      "\"a.x\":9,\"x.a\":10,\"b.c\":11,\"a\\u002ex\":12}"),
 };
 
 static void
@@ -667,6 +676,7 @@ test_tricky_lines(void **state)
         compare_line(sc, tricky[i].s, tricky[i].len, &t);
     assert_true(t.compared > 80);
     assert_true(t.accepted > 20);
+    assert_int_equal(t.duplicates, 9);
     krt_scanner_free(sc);
 }
 
@@ -695,6 +705,7 @@ test_random_lines(void **state)
     assert_true(t.accepted > n / 4);
     assert_true(t.compared - t.accepted > n / 4);
     assert_true(t.values_compared > n);
+    assert_true(t.duplicates > n / 50);
     free(line.p);
     krt_scanner_free(sc);
 }

@@ -49,6 +49,23 @@ static const struct ip_case valid[] = {
     { "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
       { 0xffffffffffffffffull, 0xffffffffffffffffull } },
     { "::255.255.255.255", { 0, 0xffffffffull } },
+    /* a scope id after hex groups is ignored */
+    { "fe80::1%eth0", { 0xfe80000000000000ull, 1 } },
+    { "fe80::1%1", { 0xfe80000000000000ull, 1 } },
+    { "::1%0", { 0, 1 } },
+    { "::%x", { 0, 0 } },
+    { "::1%%", { 0, 1 } },
+    { "::1%1.2.3.4", { 0, 1 } },
+    { "0::0:0:0:0:0:0%:1", { 0, 0 } },
+    { "FE80:0:0:0:0:0:0:1%en0 x", { 0xfe80000000000000ull, 1 } },
+    /* a group's value counts, not its length */
+    { "000fe80::1", { 0xfe80000000000000ull, 1 } },
+    { "::00000000ffff", { 0, 0xffff } },
+    { "0000000000000000000000001::", { 0x0001000000000000ull, 0 } },
+    { "1:2:3:4:5:6:0000007:8",
+      { 0x0001000200030004ull, 0x0005000600070008ull } },
+    { "0000:0000:0000:0000:0000:0000:0000:00000", { 0, 0 } },
+    { "00000::ffff:10.0.0.5", V4(10, 0, 0, 5) },
 };
 
 static const char *const invalid[] = {
@@ -57,12 +74,17 @@ static const char *const invalid[] = {
     "1.2.3.4 ", " 1.2.3.4", "1.2.3.a", "0x1.2.3.4", "1234", "1.2.3.-4",
     "+1.2.3.4", "1.2.3.4/8", "1111.2.3.4", "1:2:3:4:5:6:7:8:9",
     "1:2:3:4:5:6:7", ":::", "1::2::3", ":1::2", "1::2:", "1:2:3:4:5:6:7:8::",
-    "::1:2:3:4:5:6:7:8", "12345::", "g::1", "fe80::1%eth0", "fe80::1%1",
-    "[::1]", "::ffff:1.2.3", "::ffff:010.0.0.1", "1.2.3.4::",
+    "::1:2:3:4:5:6:7:8", "12345::", "g::1", "[::1]", "::ffff:1.2.3",
+    "::ffff:010.0.0.1", "1.2.3.4::",
     "::1.2.3.4:5", "1:2:3:4:5:6:7:1.2.3.4", ":", "::1:", "1:", ":1",
     "::ffff:256.1.1.1", "fe80:::1", "1:2:3:4:5:6:7:8:", ":1:2:3:4:5:6:7:8",
     "1.2.3.4:1::", "::1.2.3.4.5", "::ffff:1.2..4", "1 ::", "::-1",
-    "0000:0000:0000:0000:0000:0000:0000:00000",
+    "10000::", "fffff::", "1:0ffff0::", "00000000000000000000010000::",
+    "::0x1", "0:0:0:0:0:0:0:0:00000",
+    /* scope ids: not empty, and not after a dotted quad */
+    "fe80::1%", "::1%", "%", "%eth0", "%::1", "1.2.3.4%eth0", "1.2.3.4%",
+    "1.2.3.4%0", "::1.2.3.4%0", "::ffff:10.0.0.5%eth0", "::1:%0",
+    "::1:1.2.3.%0", "1::2::3%eth0", "::1 %eth0",
 };
 
 static void
@@ -94,6 +116,49 @@ test_invalid_forms(void **state)
     }
 }
 
+static bool
+reads_as(const char *s, krt_u64 hi, krt_u64 lo)
+{
+    struct krt_ip ip = { 7, 7 };
+
+    return krt_parse_ip(s, strlen(s), &ip) && ip.hi == hi && ip.lo == lo;
+}
+
+static bool
+refused(const char *s)
+{
+    struct krt_ip ip = { 7, 7 };
+
+    return !krt_parse_ip(s, strlen(s), &ip) && ip.hi == 7 && ip.lo == 7;
+}
+
+/*
+ * Regression: an IPv6 address with a scope id was no address, and so
+ * was one with a group of more than four digits.  Elasticsearch's
+ * InetAddresses ignores what follows a '%' after IPv6 (refusing an empty
+ * scope id, and any after an IPv4 address), and checks a group's value
+ * (at most ffff), not its length.
+ */
+static void
+test_scope_ids_and_long_groups(void **state)
+{
+    const krt_u64 fe80 = 0xfe80000000000000ull;
+
+    (void)state;
+    assert_true(reads_as("fe80::1%eth0", fe80, 1));
+    assert_true(reads_as("fe80::1%25", fe80, 1));
+    assert_true(reads_as("fe80::1%eth0:1.2", fe80, 1));
+    assert_true(refused("fe80::1%"));
+    assert_true(refused("10.0.0.5%eth0"));
+    assert_true(refused("10.0.0.5%"));
+    assert_true(refused("::ffff:10.0.0.5%eth0"));
+    assert_true(reads_as("000fe80::1", fe80, 1));
+    assert_true(reads_as("0:0:0:0:0:0:0:000000000001", 0, 1));
+    assert_true(refused("10000::"));
+    assert_true(refused("0fffff::"));
+    assert_true(refused("100000000::"));
+}
+
 /* The length is what counts, not a terminating NUL. */
 static void
 test_length_bounds_text(void **state)
@@ -117,10 +182,50 @@ next_random(krt_u64 *s)
     return *s;
 }
 
+/*
+ * The text inet_pton should read for what Elasticsearch reads as 's':
+ * a scope id dropped (false when Elasticsearch refuses it), groups of
+ * more than four digits cut down to four when only zeros lead them.
+ */
 static bool
-pton(const char *s, struct krt_ip *out)
+es_text(const char *s, char *out, size_t cap)
+{
+    const char *pct = strchr(s, '%');
+    size_t len = pct ? (size_t)(pct - s) : strlen(s);
+    size_t n = 0;
+
+    if (pct && (!memchr(s, ':', len) || memchr(s, '.', len) || !pct[1]))
+        return false;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        bool quad;
+
+        while (j < len && s[j] && strchr("0123456789abcdefABCDEF", s[j]))
+            j++;
+        quad = j < len && s[j] == '.';
+        if (quad)
+            j = len; /* the dotted quad, as written */
+        while (!quad && j - i > 4 && s[i] == '0')
+            i++;
+        assert_true(n + (j - i) + 2 <= cap);
+        memcpy(out + n, s + i, j - i);
+        n += j - i;
+        if (j < len)
+            out[n++] = s[j++];
+        i = j;
+    }
+    out[n] = '\0';
+    return true;
+}
+
+static bool
+pton(const char *text, struct krt_ip *out)
 {
     unsigned char b[16];
+    char s[128];
+
+    if (!es_text(text, s, sizeof s))
+        return false;
 
     if (strchr(s, ':')) {
         if (inet_pton(AF_INET6, s, b) != 1)
@@ -161,7 +266,7 @@ random_address(krt_u64 *seed, char *s)
     static const char *const pieces[] = {
         "0", "1", "9", "ff", "FFFF", "abcd", "12345", "a", "01", "255",
         "256", "010", "00", "192", ":", ":", ":", "::", ".", ".", ".",
-        ":::", "%1", "g",
+        ":::", "%1", "g", "%", "%eth0", "0000", "000fe80",
     };
     bool quad = next_random(seed) % 2;
     size_t n = quad ? 3 + next_random(seed) % 3 : 1 + next_random(seed) % 14;
@@ -179,11 +284,15 @@ random_address(krt_u64 *seed, char *s)
     return len;
 }
 
+/*
+ * Compared with inet_pton, which knows neither scope ids nor groups of
+ * more than four digits, on text adjusted for both.
+ */
 static void
 test_agrees_with_inet_pton(void **state)
 {
     krt_u64 seed = 0x9e3779b97f4a7c15ull;
-    int v4 = 0, v6 = 0;
+    int v4 = 0, v6 = 0, scoped = 0, wide = 0;
 
     (void)state;
     for (int n = 0; n < 1000000; n++) {
@@ -197,10 +306,14 @@ test_agrees_with_inet_pton(void **state)
             fail_msg("'%s': ours %d, inet_pton %d", s, ours, theirs);
         v4 += ours && !strchr(s, ':');
         v6 += ours && strchr(s, ':');
+        scoped += ours && strchr(s, '%');
+        wide += ours && strstr(s, "00000");
     }
-    /* The comparison saw both kinds of address. */
+    /* The comparison saw both kinds of address, scope ids, wide groups. */
     assert_true(v4 > 1000);
     assert_true(v6 > 1000);
+    assert_true(scoped > 1000);
+    assert_true(wide > 100);
 }
 
 /* ------------------------------------------------------------ ranges */
@@ -274,6 +387,10 @@ test_mapped_and_values(void **state)
     assert_false(ip_in(&t, "{\"x\":\"10.0.0.1\"}"));
     assert_false(ip_in(&t, "\"010.0.0.1\""));
     assert_false(ip_in(&t, "\"10.0.0.1/8\""));
+    assert_true(ip_in(&t, "\"fe80::1%eth0\""));
+    assert_true(ip_in(&t, "\"00000000000000000000::1\""));
+    assert_false(ip_in(&t, "\"10.0.0.1%eth0\""));
+    assert_false(ip_in(&t, "\"fe80::1%\""));
     assert_false(ip_in(&t, "[]"));
     assert_false(krt_any_ip_in(rt_event(&t, "{}"), 0, table, 4));
     assert_false(krt_any_ip_in(rt_event(&t, "{\"ip\":\"10.0.0.1\"}"), 0,
@@ -288,6 +405,7 @@ main(void)
         cmocka_unit_test(test_valid_forms),
         cmocka_unit_test(test_invalid_forms),
         cmocka_unit_test(test_length_bounds_text),
+        cmocka_unit_test(test_scope_ids_and_long_groups),
         cmocka_unit_test(test_agrees_with_inet_pton),
         cmocka_unit_test(test_range_edges),
         cmocka_unit_test(test_mapped_and_values),

@@ -195,6 +195,7 @@ static const struct krt_field num_fields[] = {
     { "n", KRT_LONG, 0 },
     { "i", KRT_INTEGER, 0 },
     { "b", KRT_BYTE, 0 },
+    { "s", KRT_SHORT, 0 },
 };
 
 static const struct krt_i64_range table[] = {
@@ -276,7 +277,7 @@ test_type_ranges(void **state)
 
     (void)state;
     rt_open(&t, num_fields, 3);
-    assert_true(krt_any_long_in(rt_event(&t, "{\"i\":2147483647.5}"), 1,
+    assert_true(krt_any_long_in(rt_event(&t, "{\"i\":2147483646.5}"), 1,
                                 all, 1));
     assert_false(krt_any_long_in(rt_event(&t, "{\"i\":2147483648}"), 1,
                                  all, 1));
@@ -291,6 +292,87 @@ test_type_ranges(void **state)
     rt_close(&t);
 }
 
+/*
+ * Field 'field' of the event {"NAME": VALUE} holds exactly 'want'
+ * (a one-value range) and, when 'exists', f:* holds too; otherwise it
+ * holds no number at all.
+ */
+static void
+token_is(struct rt *t, krt_u32 field, const char *value, bool number,
+         krt_i64 want)
+{
+    static const char *const names[] = { "n", "i", "b", "s" };
+    static const struct krt_i64_range any[] = { { I64_MIN, I64_MAX } };
+    const struct krt_i64_range one[] = { { want, want } };
+    char line[512];
+    struct krt_event *ev;
+
+    snprintf(line, sizeof line, "{\"%s\":%s}", names[field], value);
+    ev = rt_event(t, line);
+    if (krt_any_long_in(ev, field, any, 1) != number
+        || krt_exists(ev, field) != number)
+        fail_msg("%s as %s: want %s", value, names[field],
+                 number ? "a number" : "none");
+    if (number && !krt_any_long_in(ev, field, one, 1))
+        fail_msg("%s as %s: want %lld", value, names[field], want);
+}
+
+/*
+ * Regression: a JSON number token with a fraction or an exponent was read
+ * exactly, as text is; Elasticsearch's parser (Jackson) reads it as the
+ * nearest double and casts that toward zero, after a range check.
+ */
+static void
+test_float_tokens_through_double(void **state)
+{
+    struct rt t;
+
+    (void)state;
+    rt_open(&t, num_fields, 4);
+    /* the double nearest 26.999999999999999 is 27 */
+    token_is(&t, 0, "26.999999999999999", true, 27);
+    token_is(&t, 0, "\"26.999999999999999\"", true, 26);
+    token_is(&t, 0, "9007199254740993.5", true, 9007199254740994LL);
+    token_is(&t, 0, "9007199254740993", true, 9007199254740993LL);
+    token_is(&t, 0, "\"9007199254740993.5\"", true, 9007199254740993LL);
+    token_is(&t, 0, "26.9", true, 26);
+    token_is(&t, 0, "-26.9", true, -26);
+    token_is(&t, 0, "2.6e1", true, 26);
+    token_is(&t, 0, "2.6E+1", true, 26);
+    token_is(&t, 0, "-0.5", true, 0);
+    token_is(&t, 0, "1e-400", true, 0);
+    token_is(&t, 0, "1e400", false, 0);
+    token_is(&t, 0, "-1e400", false, 0);
+    /* long: [-2^63, 2^63] as doubles, 2^63 saturating as Java's cast */
+    token_is(&t, 0, "9.223372036854775807e18", true, I64_MAX);
+    token_is(&t, 0, "9223372036854775808.0", true, I64_MAX);
+    token_is(&t, 0, "9.2233720368547758e18", true, I64_MAX);
+    token_is(&t, 0, "9.223372036854777e18", false, 0);
+    token_is(&t, 0, "-9223372036854775808.0", true, I64_MIN);
+    token_is(&t, 0, "-9.223372036854777e18", false, 0);
+    token_is(&t, 0, "9.2e18", true, 9200000000000000000LL);
+    /* integer tokens stay exact */
+    token_is(&t, 0, "9223372036854775807", true, I64_MAX);
+    token_is(&t, 0, "9223372036854775808", false, 0);
+    /* integer: the double must lie within int */
+    token_is(&t, 1, "2147483647.0", true, 2147483647);
+    token_is(&t, 1, "2147483646.9", true, 2147483646);
+    token_is(&t, 1, "2147483647.5", false, 0);
+    token_is(&t, 1, "-2147483648.0", true, -2147483647LL - 1);
+    token_is(&t, 1, "-2147483648.5", false, 0);
+    token_is(&t, 1, "2.147483648e9", false, 0);
+    /* byte and short: through int, then the type's own range */
+    token_is(&t, 2, "127.9", true, 127);
+    token_is(&t, 2, "-128.9", true, -128);
+    token_is(&t, 2, "128.0", false, 0);
+    token_is(&t, 2, "1.28e2", false, 0);
+    token_is(&t, 3, "32767.5", true, 32767);
+    token_is(&t, 3, "-32768.99", true, -32768);
+    token_is(&t, 3, "3.2768e4", false, 0);
+    token_is(&t, 3, "1e10", false, 0);
+    rt_close(&t);
+}
+
 int
 main(void)
 {
@@ -301,6 +383,7 @@ main(void)
         cmocka_unit_test(test_range_edges),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_type_ranges),
+        cmocka_unit_test(test_float_tokens_through_double),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,9 +78,9 @@ test_nested_dotted_mixed(void **state)
     STRINGS(rt_event(t, "{\"a.b.c\":\"v2\"}"), ABC, "v2");
     STRINGS(rt_event(t, "{\"a.b\":{\"c\":\"v3\"}}"), ABC, "v3");
     STRINGS(rt_event(t, "{\"a\":{\"b.c\":\"v4\"}}"), ABC, "v4");
-    ev = rt_event(t, "{\"a\":{\"b\":{\"c\":\"1\"}},\"a.b.c\":\"2\","
-                     "\"a.b\":{\"c\":\"3\"},\"a\":{\"b.c\":\"4\"}}");
-    STRINGS(ev, ABC, "1", "2", "3", "4");
+    ev = rt_event(t, "{\"a\":{\"b\":{\"c\":\"1\"},\"b.c\":\"4\"},"
+                     "\"a.b.c\":\"2\",\"a.b\":{\"c\":\"3\"}}");
+    STRINGS(ev, ABC, "1", "4", "2", "3");
     /* a.b is an object in each of those */
     ev = rt_event(t, "{\"a\":{\"b\":{\"c\":\"v1\"}}}");
     rt_expect(ev, AB, 0, KRT_V_OBJECT, NULL);
@@ -159,22 +159,234 @@ test_escaped_keys(void **state)
     STRINGS(rt_event(t, "{\"a\\u002eb.c\":\"k2\"}"), ABC, "k2");
     STRINGS(rt_event(t, "{\"a\":{\"\\u0062\":{\"c\":\"k3\"}}}"), ABC, "k3");
     STRINGS(rt_event(t, "{\"e\\\"q\":\"k4\"}"), QUOTE, "k4");
-    STRINGS(rt_event(t, "{\"u\":{\"\\u00e9\":\"k5\"},\"u.\xc3\xa9\":\"k6\","
-                        "\"u.\\u00E9\":\"k7\"}"), UACC, "k5", "k6", "k7");
+    STRINGS(rt_event(t, "{\"u\":{\"\\u00e9\":\"k5\"},\"u.\xc3\xa9\":\"k6\"}"),
+            UACC, "k5", "k6");
+    STRINGS(rt_event(t, "{\"u.\\u00E9\":\"k7\"}"), UACC, "k7");
     assert_int_equal(rt_count(rt_event(t, "{\"a\\\\b.c\":\"n\"}"), ABC), 0);
 }
 
+/*
+ * Regression: a key repeated in one object was kept, each value added to
+ * the field; Elasticsearch parses with strict duplicate detection and
+ * refuses such a document, so the line is malformed and never
+ * evaluated.  Keys compare decoded, and within one object only.
+ */
 static void
-test_duplicates(void **state)
+test_duplicate_keys_rejected(void **state)
+{
+    static const struct bad {
+        const char *line;
+        size_t col;
+        const char *reason;
+    } dups[] = {
+        { "{\"d\":1,\"d\":2}", 8, "duplicate key 'd'" },
+        { "{\"d\":1,\"d\":\"2\",\"d\":[3,null]}", 8, "duplicate key 'd'" },
+        { "{\"destination\":{\"port\":26,\"port\":27}}", 27,
+          "duplicate key 'port'" },
+        { "{\"destination\":{\"port\":27},\"destination\":{\"port\":26}}",
+          28, "duplicate key 'destination'" },
+        { "{\"destination.port\":26,\"destination.port\":27}", 24,
+          "duplicate key 'destination.port'" },
+        { "{\"d\":1,\"\\u0064\":2}", 8, "duplicate key '\\u0064'" },
+        { "{\"\\u0064\":1,\"d\":2}", 13, "duplicate key 'd'" },
+        { "{\"e\\\"q\":1,\"e\\u0022q\":2}", 11,
+          "duplicate key 'e\\u0022q'" },
+        { "{\"a\":[{\"b\":1,\"b\":2}]}", 14, "duplicate key 'b'" },
+        { "{\"a\":{\"x\":{},\"y\":1,\"y\":2}}", 20, "duplicate key 'y'" },
+        { "{\"\":1,\"\":2}", 7, "duplicate key ''" },
+    };
+    struct rt *t = *state;
+
+    for (size_t i = 0; i < sizeof dups / sizeof dups[0]; i++) {
+        struct krt_scan_error err = { 0, NULL };
+        const char *s = dups[i].line;
+
+        if (rt_status(t, s, strlen(s), &err) != KRT_SCAN_MALFORMED)
+            fail_msg("accepted: %s", s);
+        if (err.col != dups[i].col || strcmp(err.reason, dups[i].reason))
+            fail_msg("%s: column %zu '%s', want %zu '%s'", s, err.col,
+                     err.reason, dups[i].col, dups[i].reason);
+    }
+}
+
+/* The same key in different objects, or a dotted key and an object. */
+static void
+test_same_key_elsewhere(void **state)
 {
     struct rt *t = *state;
-    struct krt_event *ev = rt_event(t, "{\"d\":1,\"d\":\"2\",\"d\":[3,null]}");
+    struct krt_event *ev;
 
-    assert_int_equal(rt_count(ev, D), 4);
-    rt_expect(ev, D, 0, KRT_V_NUMBER, "1");
-    rt_expect(ev, D, 1, KRT_V_STRING, "2");
-    rt_expect(ev, D, 2, KRT_V_NUMBER, "3");
-    rt_expect(ev, D, 3, KRT_V_NULL, NULL);
+    ev = rt_event(t, "{\"a.b\":\"1\",\"a\":{\"b\":\"2\"}}");
+    STRINGS(ev, AB, "1", "2");
+    ev = rt_event(t, "{\"a\":{\"b\":{\"c\":\"1\"}},\"x\":{\"a\":1,\"b\":2},"
+                     "\"arr\":[{\"v\":\"2\"},{\"v\":\"3\"}],\"b\":4}");
+    STRINGS(ev, ABC, "1");
+    STRINGS(ev, ARRV, "2", "3");
+    /* a key seen in a closed object may come again in its parent */
+    ev = rt_event(t, "{\"a\":{\"c\":{\"x\":0}},\"x\":\"1\",\"c\":2}");
+    STRINGS(ev, X, "1");
+    STRINGS(rt_event(t, "{\"x\":[\"1\"],\"y\":{\"x\":2}}"), X, "1");
+}
+
+/* Keys differing in one byte, case, or length are different keys. */
+static void
+test_near_keys(void **state)
+{
+    struct rt *t = *state;
+
+    rt_event(t, "{\"d\":1,\"D\":2,\"dd\":3,\"d \":4,\" d\":5}");
+    rt_event(t, "{\"abcdefgh1\":1,\"abcdefgh2\":2,\"abcdefghi\":3}");
+    rt_event(t, "{\"\\u00e9\":1,\"\\u00c9\":2,\"e\":3}");
+}
+
+/* A growing line, for objects of many keys. */
+struct buf {
+    char *p;
+    size_t len;
+    size_t cap;
+};
+
+static void
+add(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    for (;;) {
+        va_start(ap, fmt);
+        n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        assert_true(n >= 0);
+        if ((size_t)n < b->cap - b->len)
+            break;
+        b->cap = b->cap ? b->cap * 2 + (size_t)n : 4096;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
+    b->len += (size_t)n;
+}
+
+/* {"k0":0,...,"k<n-1>":0} with key 'again' repeated at the end (-1: no). */
+static void
+keys_line(struct buf *b, int n, int again)
+{
+    b->len = 0;
+    add(b, "{");
+    for (int i = 0; i < n; i++)
+        add(b, "%s\"k%d\":%d", i ? "," : "", i, i);
+    if (again >= 0)
+        add(b, ",\"\\u006b%d\":0", again); /* written differently */
+    add(b, "}");
+}
+
+/*
+ * Regression (duplicate keys): small objects compare keys in a row,
+ * larger ones through an index that grows; a repeat of any key is found
+ * wherever the object stands in that growth.
+ */
+static void
+test_duplicates_any_size(void **state)
+{
+    struct rt *t = *state;
+    struct buf b = { 0 };
+    struct krt_scan_error err;
+
+    for (int n = 1; n <= 300; n += n < 40 ? 1 : 37) {
+        keys_line(&b, n, -1);
+        rt_event(t, b.p);
+        for (int i = 0; i < n; i++) {
+            if (i != 0 && (i % 10 != 0 || i < 10))
+                continue;
+            keys_line(&b, n, i);
+            if (rt_status(t, b.p, b.len, &err) != KRT_SCAN_MALFORMED)
+                fail_msg("%d keys: repeat of k%d accepted", n, i);
+        }
+    }
+    free(b.p);
+}
+
+/* Regression (duplicate keys): 100000 keys, then one of them again. */
+static void
+test_duplicates_many_keys(void **state)
+{
+    struct rt *t = *state;
+    struct buf b = { 0 };
+    struct krt_scan_error err;
+    char want[64];
+
+    keys_line(&b, 100000, -1);
+    rt_event(t, b.p);
+    keys_line(&b, 100000, 71234);
+    assert_int_equal(rt_status(t, b.p, b.len, &err), KRT_SCAN_MALFORMED);
+    snprintf(want, sizeof want, "duplicate key '\\u006b%d'", 71234);
+    assert_string_equal(err.reason, want);
+    assert_int_equal(err.col, b.len - strlen(",\"\\u006b71234\":0}") + 2);
+    free(b.p);
+}
+
+/*
+ * Regression (duplicate keys): each open object keeps its own keys, at
+ * every depth, however large; siblings start afresh.
+ */
+static void
+test_duplicates_nested_objects(void **state)
+{
+    struct rt *t = *state;
+    struct buf b = { 0 };
+    struct krt_scan_error err;
+
+    for (int bad = 0; bad < 2; bad++) {
+        b.len = 0;
+        add(&b, "{");
+        for (int i = 0; i < 20; i++)
+            add(&b, "\"k%d\":0,", i);
+        add(&b, "\"o\":{");
+        for (int i = 0; i < 30; i++)
+            add(&b, "%s\"k%d\":{\"k%d\":[{\"k1\":1,\"k2\":2}]}", i ? "," : "",
+                i, i);
+        add(&b, "},\"p\":{");
+        for (int i = 0; i < 30; i++)
+            add(&b, "%s\"k%d\":0", i ? "," : "", i);
+        add(&b, "},\"k20\":1%s}", bad ? ",\"k19\":1" : "");
+        if (!bad)
+            rt_event(t, b.p);
+        else
+            assert_int_equal(rt_status(t, b.p, b.len, &err),
+                             KRT_SCAN_MALFORMED);
+    }
+    assert_string_equal(err.reason, "duplicate key 'k19'");
+    free(b.p);
+}
+
+/* A long repeated key is named in part. */
+static void
+test_duplicate_long_key_named(void **state)
+{
+    struct rt *t = *state;
+    struct buf b = { 0 };
+    struct krt_scan_error err;
+    char key[201];
+    char want[128];
+
+    memset(key, 'x', 200);
+    key[200] = '\0';
+    add(&b, "{\"%s\":1,\"%s\":2}", key, key);
+    assert_int_equal(rt_status(t, b.p, b.len, &err), KRT_SCAN_MALFORMED);
+    snprintf(want, sizeof want, "duplicate key '%.64s...'", key);
+    assert_string_equal(err.reason, want);
+    /* not cut inside a UTF-8 sequence: 'x' then two-byte characters */
+    b.len = 0;
+    add(&b, "{\"x");
+    for (int i = 0; i < 40; i++)
+        add(&b, "\xc3\xa9");
+    add(&b, "\":1,\"x");
+    for (int i = 0; i < 40; i++)
+        add(&b, "\xc3\xa9");
+    add(&b, "\":2}");
+    assert_int_equal(rt_status(t, b.p, b.len, &err), KRT_SCAN_MALFORMED);
+    assert_int_equal(strlen(err.reason), strlen("duplicate key 'x...'")
+                                         + 62);
+    free(b.p);
 }
 
 /* Values point into the line, undecoded, with their kind and flags. */
@@ -509,7 +721,13 @@ main(void)
         cmocka_unit_test(test_lookalikes_not_found),
         cmocka_unit_test(test_arrays),
         cmocka_unit_test(test_escaped_keys),
-        cmocka_unit_test(test_duplicates),
+        cmocka_unit_test(test_duplicate_keys_rejected),
+        cmocka_unit_test(test_same_key_elsewhere),
+        cmocka_unit_test(test_near_keys),
+        cmocka_unit_test(test_duplicates_any_size),
+        cmocka_unit_test(test_duplicates_many_keys),
+        cmocka_unit_test(test_duplicates_nested_objects),
+        cmocka_unit_test(test_duplicate_long_key_named),
         cmocka_unit_test(test_raw_values),
         cmocka_unit_test(test_reuse),
         cmocka_unit_test(test_growth),

@@ -10,7 +10,7 @@
 
 #include "runtime_test.h"
 
-enum { K, SHORT, W, B, A, AB, LIM, LIMS };
+enum { K, SHORT, W, B, A, AB, LIM, LIMS, PORT, SIP, SH, DBL, CK };
 
 static const struct krt_field fields[] = {
     [K] = { "k", KRT_KEYWORD, 0 },
@@ -21,6 +21,11 @@ static const struct krt_field fields[] = {
     [AB] = { "a.b", KRT_KEYWORD, 0 },
     [LIM] = { "lim", KRT_OBJECT, 0 },
     [LIMS] = { "lim.s", KRT_KEYWORD, 3 },
+    [PORT] = { "destination.port", KRT_LONG, 0 },
+    [SIP] = { "source.ip", KRT_IP, 0 },
+    [SH] = { "sh", KRT_SHORT, 0 },
+    [DBL] = { "dbl", KRT_DOUBLE, 0 },
+    [CK] = { "ck", KRT_CONSTANT_KEYWORD, 0 },
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -325,7 +330,7 @@ test_exists(void **state)
     assert_false(exists(state, "{\"a.x\":{\"y\":[]}}", A));
     assert_true(exists(state, "{\"a\":{\"b\":\"v\"}}", AB));
     assert_false(exists(state, "{\"a\":{\"b\":{}}}", AB));
-    assert_true(exists(state, "{\"a\":{\"b\":{\"c\":true}}}", AB));
+    assert_false(exists(state, "{\"a\":{\"b\":{\"c\":true}}}", AB));
     assert_false(exists(state, "{\"a\":{\"bc\":1}}", AB));
     /*
      * The LIMIT in krt_exists: an object's leaves are not held to their
@@ -336,6 +341,108 @@ test_exists(void **state)
     /* an object is no keyword */
     assert_false(krt_any_kw_in(one(state, A, "{\"b\":\"v\"}"), A,
                                big_set, BIG_N));
+}
+
+/* f:* on field 'field' of the event {"PATH": VALUE}. */
+static bool
+has(void **state, krt_u32 field, const char *value)
+{
+    return krt_exists(one(state, field, value), field);
+}
+
+/*
+ * Regression: f:* held for any non-null value, also one the field's type
+ * cannot read, which Elasticsearch never indexes (ignore_malformed drops
+ * it, or the document is refused).  Integer fields want a number ("" is
+ * null for them), ip fields an address, booleans a boolean; keyword
+ * fields take no object.
+ */
+static void
+test_exists_needs_readable_value(void **state)
+{
+    static const char *const no_port[] = {
+        "\"\"", "\"-\"", "\"x\"", "true", "false", "{\"a\":1}", "null", "[]",
+        "\" 26\"", "\"1e400\"", "1e400", "-1e400", "9223372036854775808",
+        "\"9223372036854775808\"", "[\"\", \"-\", {\"a\":26}]", "{}",
+    };
+    static const char *const port[] = {
+        "26", "\"26\"", "[null, 26]", "[\"x\", 26]", "26.5", "\"26.9\"",
+        "-0", "1e3", "\"\\u0032\\u0036\"", "[\"\", 26]",
+    };
+
+    for (size_t i = 0; i < sizeof no_port / sizeof no_port[0]; i++) {
+        if (has(state, PORT, no_port[i]))
+            fail_msg("destination.port:* holds for %s", no_port[i]);
+    }
+    for (size_t i = 0; i < sizeof port / sizeof port[0]; i++) {
+        if (!has(state, PORT, port[i]))
+            fail_msg("destination.port:* fails for %s", port[i]);
+    }
+    assert_false(exists(state, "{\"destination\":{\"port\":\"\"}}", PORT));
+    assert_false(exists(state, "{\"destination\":{\"port\":\"-\"}}", PORT));
+    assert_false(exists(state, "{\"destination\":{\"port\":\"x\"}}", PORT));
+    assert_false(exists(state, "{\"destination\":{\"port\":true}}", PORT));
+    assert_false(exists(state, "{\"destination\":{\"port\":{\"a\":1}}}",
+                        PORT));
+    assert_true(exists(state, "{\"destination\":{\"port\":26}}", PORT));
+    assert_true(exists(state, "{\"destination\":{\"port\":\"26\"}}", PORT));
+    assert_true(exists(state, "{\"destination\":{\"port\":[null, 26]}}",
+                       PORT));
+    /* a short holds what fits in a short */
+    assert_false(has(state, SH, "40000"));
+    assert_false(has(state, SH, "\"40000\""));
+    assert_true(has(state, SH, "32767.9"));
+    assert_true(has(state, SH, "[40000, 1]"));
+}
+
+static void
+test_exists_ip_boolean_keyword(void **state)
+{
+    /* ip: an address, scope ids allowed; anything else is none */
+    assert_false(has(state, SIP, "\"-\""));
+    assert_false(has(state, SIP, "\"bad\""));
+    assert_false(has(state, SIP, "\"\""));
+    assert_false(has(state, SIP, "167772165"));
+    assert_false(has(state, SIP, "true"));
+    assert_false(has(state, SIP, "{\"a\":\"10.0.0.1\"}"));
+    assert_false(has(state, SIP, "\"10.0.0.1/8\""));
+    assert_false(has(state, SIP, "\"10.0.0.1%eth0\""));
+    assert_true(has(state, SIP, "\"::1\""));
+    assert_true(has(state, SIP, "\"10.0.0.1\""));
+    assert_true(has(state, SIP, "\"fe80::1%eth0\""));
+    assert_true(has(state, SIP, "[\"bad\", \"::1\"]"));
+    /* boolean: true, false, their strings, and "" (false) */
+    assert_true(has(state, B, "true"));
+    assert_true(has(state, B, "false"));
+    assert_true(has(state, B, "\"true\""));
+    assert_true(has(state, B, "\"false\""));
+    assert_true(has(state, B, "\"\""));
+    assert_false(has(state, B, "\"yes\""));
+    assert_false(has(state, B, "\"True\""));
+    assert_false(has(state, B, "1"));
+    assert_false(has(state, B, "{\"a\":true}"));
+    /* keyword-like fields: scalars within ignore_above, never objects */
+    assert_false(has(state, K, "{\"x\":\"v\"}"));
+    assert_true(has(state, K, "[{\"x\":1}, \"v\"]"));
+    assert_false(has(state, W, "{\"x\":\"v\"}"));
+    assert_true(has(state, W, "7"));
+    assert_false(has(state, CK, "{\"x\":\"v\"}"));
+    assert_true(has(state, CK, "\"zeek.smtp\""));
+    assert_false(has(state, SHORT, "[\"abcdef\", {\"x\":\"v\"}]"));
+}
+
+/*
+ * The LIMIT in krt_exists: a type the runtime does not read by type
+ * counts any non-null scalar, readable or not, and any object holding
+ * one; Elasticsearch would index neither as a double.
+ */
+static void
+test_exists_unread_types(void **state)
+{
+    assert_true(has(state, DBL, "\"not a number\""));
+    assert_true(has(state, DBL, "{\"x\":1}"));
+    assert_false(has(state, DBL, "null"));
+    assert_false(has(state, DBL, "{\"x\":null}"));
 }
 
 int
@@ -351,6 +458,9 @@ main(void)
         cmocka_unit_test(test_wildcards_edges),
         cmocka_unit_test(test_booleans),
         cmocka_unit_test(test_exists),
+        cmocka_unit_test(test_exists_needs_readable_value),
+        cmocka_unit_test(test_exists_ip_boolean_keyword),
+        cmocka_unit_test(test_exists_unread_types),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,42 @@
+/*
+ * sema_text.h - typing values of text and match_only_text fields, and
+ * the multi-fields that read another field's values (sema.c's part for
+ * analysed text).
+ */
+#ifndef KQLC_SEMA_TEXT_H
+#define KQLC_SEMA_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "ir.h"
+
+/* Whether fields of type 't' are analysed: text or match_only_text. */
+bool sema_is_text(enum krt_type t);
+
+/*
+ * The length of the path whose values the known field 'name' (of 'len'
+ * bytes) reads in a document: for a multi-field, a field under another
+ * known field that is no object (process.command_line.text under
+ * process.command_line), its parent's; else all of 'name'.
+ */
+size_t sema_source_len(const char *name, size_t len);
+
+/*
+ * The test the query Kibana builds for value 'v' of text field number
+ * 'field' (named 'name') makes: match when unquoted (any token), and
+ * match_phrase when quoted (the tokens in a row), with the value
+ * analysed as the field's values are; query_string when it holds
+ * wildcards.  'sp' is the KQL it implements.  NULL after reporting an
+ * error to 'd' against 'src'; a value with no token is a warning.
+ */
+struct ir_node *sema_text_value(struct arena *a, struct diag *d,
+                                const struct diag_source *src,
+                                krt_u32 field, const char *name,
+                                const struct ast_literal *v,
+                                struct span sp);
+
+#endif
