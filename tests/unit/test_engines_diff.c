@@ -8,7 +8,10 @@
  * as strings, escapes, values of the wrong type, dates with and without
  * offsets, epoch milliseconds as numbers and strings).  Date values are
  * absolute, date math, or ranges, some reading the clock, which is NOW in
- * all three engines.  All queries become the rules of one program, which
+ * all three engines.  Text fields (and a text multi-field beside its
+ * keyword parent) get words, phrases and wildcards in queries, and
+ * sentences with punctuation, case, scripts, emoji and overlong tokens
+ * in events.  All queries become the rules of one program, which
  * runs three ways: the native detector built with cc, the JIT, and the
  * interpreter.  Every (query, event) verdict must agree.
  * KQLC_DIFF_ROUNDS sets the number of rounds (make fuzz-diff runs many)
@@ -91,8 +94,9 @@ put(struct buf *b, const char *fmt, ...)
 /* ------------------------------------------------------------ fields */
 
 /* K_TEXT: text and match_only_text; K_SUB: a text multi-field, whose
- * values events hold at its parent's path; K_CMD: that parent, a
- * keyword-like field whose values are sentences. */
+ * values events hold at its parent's path; K_CMD: that parent, a keyword
+ * field (ignore_above 1024, which its multi-field ignores) whose values
+ * are sentences. */
 enum kind { K_KW, K_LONG, K_IP, K_BOOL, K_DATE, K_TEXT, K_SUB, K_CMD };
 
 static const struct {
@@ -116,8 +120,8 @@ static const struct {
     { "package.installed", K_DATE },
     { "message", K_TEXT },
     { "error.message", K_TEXT },
-    { "process.command_line", K_CMD },
-    { "process.command_line.text", K_SUB },
+    { "email.subject", K_CMD },
+    { "email.subject.text", K_SUB },
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -365,11 +369,12 @@ put_json_word(struct buf *b, const char *w)
     put(b, "\"");
 }
 
-/* A token longer than the analyzer's 255 characters, cut in pieces. */
+/* A token longer than the analyzer's 255 characters, cut in pieces;
+ * now and then longer than a keyword's ignore_above of 1024. */
 static void
 put_long_word(struct buf *b)
 {
-    size_t n = 250 + pick(20);
+    size_t n = chance(50) ? 250 + pick(20) : 1020 + pick(10);
 
     put(b, "\"x ");
     for (size_t i = 0; i < n; i++)
