@@ -106,6 +106,7 @@ driver_add_rule(struct arena *a, struct diag *d, struct ir_program *p,
     r->name = rf->name;
     r->rule_id = rf->rule_id;
     r->severity = rf->severity;
+    r->type = rf->type;
     r->risk_score = rf->risk_score;
     r->tactics = copy_tactics(a, rf);
     r->ntactics = rf->ntactics;

@@ -643,7 +643,13 @@ emit_rule_table(struct emitter *e, struct arena *a)
         if (r->ntactics)
             fprintf(e->out, "        .tactics = %s_tactics,\n"
                     "        .ntactics = %zu,\n", fn, r->ntactics);
-        fprintf(e->out, "        .match = %s,\n    },\n", fn);
+        fprintf(e->out, "        .match = %s,\n", fn);
+        if (r->type && strcmp(r->type, "query") != 0) {
+            fputs("        .type = ", e->out);
+            emit_string(e, r->type, strlen(r->type), 8);
+            fputs(",\n", e->out);
+        }
+        fputs("    },\n", e->out);
     }
     fputs("};\n\n", e->out);
 }

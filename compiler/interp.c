@@ -4,6 +4,7 @@
 #include "interp.h"
 
 #include <assert.h>
+#include <string.h>
 
 bool
 interp_eval(const struct ir_node *n, struct krt_event *ev)
@@ -95,6 +96,8 @@ interp_program(struct arena *a, const struct ir_program *p)
         rules[i].rule_id = r->rule_id;
         rules[i].severity = r->severity;
         rules[i].risk_score = r->risk_score;
+        if (r->type && strcmp(r->type, "query") != 0)
+            rules[i].type = r->type;
         rules[i].tactics = tactics(a, r);
         rules[i].ntactics = (krt_u32)r->ntactics;
     }

@@ -100,6 +100,7 @@ struct ir_tactic {
 struct ir_rule {
     const char *name;
     const char *rule_id;
+    const char *type;              /* NULL or "query" for a query rule */
     const char *severity;
     int risk_score;
     const struct ir_tactic *tactics;

@@ -73,7 +73,7 @@ rulefile_warn_type(struct diag *d, const struct diag_source *src,
     /* LIMIT(rule types): thresholds, new-terms windows and indicator
      * matches need state across events; the detector alerts on each event
      * the query selects, and says so here. */
-    diag_report(d, src, DIAG_WARNING, at, "rule '%s' has type '%s'; only "
+    diag_report(d, src, DIAG_NOTE, at, "rule '%s' has type '%s'; only "
                 "its query is compiled and every event it selects is an "
                 "alert", rulefile_display_name(r), r->type);
 }

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* Bumped whenever a structure below or a test's meaning changes. */
-#define KRT_ABI_VERSION 2
+#define KRT_ABI_VERSION 3
 
 typedef unsigned long long krt_u64;
 typedef long long krt_i64;
@@ -120,6 +120,10 @@ struct krt_rule {
     const struct krt_tactic *tactics;
     krt_u32 ntactics;
     bool (*match)(struct krt_event *ev);
+    /* The rule's type as its file gives it ("threshold", "new_terms",
+     * "threat_match"); 0 for a plain query rule.  The detector says at
+     * start that the step beyond the query does not run. */
+    const char *type;
 };
 
 /* What a generated file defines, under the name 'krt_program'. */

@@ -53,12 +53,34 @@
 /* Bytes of word boundaries analysed on the stack before malloc. */
 #define STACK_TEXT 512
 
+/* The scripts whose letters and marks LineBreak.txt calls SA. */
+#define NCOMPLEX 9
+
+static const char *const complex_context[NCOMPLEX] = {
+    "Thai", "Lao", "Myanmar", "Khmer", "Tai_Le", "New_Tai_Lue",
+    "Tai_Tham", "Tai_Viet", "Ahom",
+};
+
+/*
+ * What the analysis asks of libunistring most often, asked once per
+ * context: the word class and lower case of the ASCII characters, and
+ * the scripts it tells apart.
+ */
+struct props {
+    unsigned char wclass[128];
+    unsigned char lower[128];
+    const uc_script_t *han;
+    const uc_script_t *hiragana;
+    const uc_script_t *complex[NCOMPLEX];
+};
+
 /* Lucene's tokenizer applied to one text, tokens going to 'fn'. */
 struct an {
     const uint8_t *s;
     size_t n;
     const char *brk;  /* brk[i]: a word boundary before s[i] */
     unsigned max;     /* longest token, in UTF-16 units */
+    const struct props *p;
     krt_token_fn fn;
     void *ctx;
     bool stop;
@@ -123,27 +145,28 @@ is_word(enum wclass w)
     return w == W_LETTER || w == W_HEBREW;
 }
 
-/* The scripts whose letters and marks LineBreak.txt calls SA. */
-static const char *const complex_context[] = {
-    "Thai", "Lao", "Myanmar", "Khmer", "Tai_Le", "New_Tai_Lue",
-    "Tai_Tham", "Tai_Viet", "Ahom",
-};
+/* The class of 'c' for 'a': from the table when it is ASCII. */
+static enum wclass
+wclass_of(const struct an *a, ucs4_t c)
+{
+    return c < 128 ? (enum wclass)a->p->wclass[c] : wclass(c);
+}
 
 enum script_kind { S_NONE, S_HAN, S_HIRAGANA, S_SA };
 
 static enum script_kind
-script_kind(ucs4_t c)
+script_kind(const struct an *a, ucs4_t c)
 {
-    const uc_script_t *s = uc_script(c);
+    const uc_script_t *s = c < 128 ? NULL : uc_script(c);
 
     if (!s)
         return S_NONE;
-    if (strcmp(s->name, "Han") == 0)
+    if (s == a->p->han)
         return S_HAN;
-    if (strcmp(s->name, "Hiragana") == 0)
+    if (s == a->p->hiragana)
         return S_HIRAGANA;
-    for (size_t i = 0; i < sizeof complex_context / sizeof(char *); i++) {
-        if (strcmp(s->name, complex_context[i]) == 0)
+    for (size_t i = 0; i < NCOMPLEX; i++) {
+        if (s == a->p->complex[i])
             return uc_is_general_category_withtable(
                        c, UC_CATEGORY_MASK_Lo | UC_CATEGORY_MASK_Lm
                               | UC_CATEGORY_MASK_Mn | UC_CATEGORY_MASK_Mc)
@@ -151,6 +174,19 @@ script_kind(ucs4_t c)
                        : S_NONE;
     }
     return S_NONE;
+}
+
+static void
+props_init(struct props *p)
+{
+    for (ucs4_t c = 0; c < 128; c++) {
+        p->wclass[c] = (unsigned char)wclass(c);
+        p->lower[c] = (unsigned char)uc_tolower(c);
+    }
+    p->han = uc_script_byname("Han");
+    p->hiragana = uc_script_byname("Hiragana");
+    for (size_t i = 0; i < NCOMPLEX; i++)
+        p->complex[i] = uc_script_byname(complex_context[i]);
 }
 
 /* ---------------------------------------------------------- tokens */
@@ -166,7 +202,8 @@ emit(struct an *a, size_t from, size_t to)
         return;
     while (from < to && n + 4 <= sizeof buf) {
         ucs4_t c = cp_at(a, from, &len);
-        int w = u8_uctomb((uint8_t *)buf + n, uc_tolower(c), 4);
+        int w = c < 128 ? (buf[n] = (char)a->p->lower[c], 1)
+                        : u8_uctomb((uint8_t *)buf + n, uc_tolower(c), 4);
 
         n += w > 0 ? (size_t)w : 0;
         from += len;
@@ -180,7 +217,7 @@ skip_ext(const struct an *a, size_t i, size_t end)
 {
     size_t len;
 
-    while (i < end && wclass(cp_at(a, i, &len)) == W_EXT)
+    while (i < end && wclass_of(a, cp_at(a, i, &len)) == W_EXT)
         i += len;
     return i;
 }
@@ -250,10 +287,10 @@ emoji_char(ucs4_t c)
 
 /* One step of the automaton from 'st' over 'c'. */
 static unsigned
-emoji_step(unsigned st, ucs4_t c)
+emoji_step(const struct an *a, unsigned st, ucs4_t c)
 {
     bool zwj = c == 0x200D, sel = c == 0xFE0F;
-    bool ext = wclass(c) == W_EXT;
+    bool ext = wclass_of(a, c) == W_EXT;
     bool xs = ext && c != 0xFE0E && !sel;
     bool ch = emoji_char(c), base = uc_is_property_emoji_modifier_base(c);
     bool mod = uc_is_property_emoji_modifier(c);
@@ -308,7 +345,7 @@ emoji_end(const struct an *a, size_t i, size_t end)
         u += units(c);
         if (u > a->max)
             break;
-        st = emoji_step(st, c);
+        st = emoji_step(a, st, c);
         i += len;
         if (st & E_ACCEPT)
             best = i;
@@ -332,16 +369,23 @@ others(struct an *a, size_t i, size_t end)
 
     while (i < end && !a->stop) {
         ucs4_t c = cp_at(a, i, &len);
-        enum script_kind k = script_kind(c);
+        enum script_kind k = script_kind(a, c);
 
-        if (k == S_HAN || k == S_HIRAGANA) {
+        if (c < 128 && c != '#' && c != '*' && (c < '0' || c > '9')) {
+            /* No rule starts with ASCII punctuation or space. */
+            j = i + 1;
+        } else if (k == S_HAN || k == S_HIRAGANA) {
             j = skip_ext(a, i + len, end);
             emit_clipped(a, i, j);
         } else if (k == S_SA) {
             j = i + len;
-            while (j < a->n && (wclass(cp_at(a, j, &len)) == W_EXT
-                                || script_kind(cp_at(a, j, &len)) == S_SA))
+            while (j < a->n) {
+                ucs4_t d = cp_at(a, j, &len);
+
+                if (wclass_of(a, d) != W_EXT && script_kind(a, d) != S_SA)
+                    break;
                 j += len;
+            }
             emit_clipped(a, i, j);
             if (j > end)
                 return j;
@@ -387,7 +431,7 @@ longest_word(const struct an *a, size_t i, size_t end)
 
     while (i < end) {
         ucs4_t c = cp_at(a, i, &len);
-        enum wclass k = wclass(c);
+        enum wclass k = wclass_of(a, c);
 
         u += units(c);
         if (u > a->max)
@@ -424,7 +468,7 @@ long_word(struct an *a, size_t i, size_t end)
             j = i + len;
         }
         for (i = j; i < end; i = j) {
-            enum wclass k = wclass(cp_at(a, i, &len));
+            enum wclass k = wclass_of(a, cp_at(a, i, &len));
 
             if (k == W_ENL || is_word(k))
                 break;
@@ -451,7 +495,7 @@ segment(struct an *a, size_t i, size_t end)
     while (j < end) {
         ucs4_t c = cp_at(a, j, &len);
 
-        letter |= is_word(wclass(c));
+        letter |= is_word(wclass_of(a, c));
         if (c == 0x200D && j + len < end) {
             size_t l2;
 
@@ -472,10 +516,10 @@ segment(struct an *a, size_t i, size_t end)
 }
 
 static bool
-run(const char *s, size_t len, unsigned max, char *brk, krt_token_fn fn,
-    void *ctx)
+run(const char *s, size_t len, unsigned max, char *brk,
+    const struct props *p, krt_token_fn fn, void *ctx)
 {
-    struct an a = { (const uint8_t *)s, len, brk, max, fn, ctx, false };
+    struct an a = { (const uint8_t *)s, len, brk, max, p, fn, ctx, false };
     size_t i = 0;
 
     u8_wordbreaks(a.s, len, brk);
@@ -493,18 +537,18 @@ run(const char *s, size_t len, unsigned max, char *brk, krt_token_fn fn,
  * the caller) for the word boundaries; false when out of memory. */
 static bool
 analyze(const char *s, size_t len, unsigned max, char **scratch,
-        size_t *cap, krt_token_fn fn, void *ctx)
+        size_t *cap, const struct props *p, krt_token_fn fn, void *ctx)
 {
     if (len > *cap) {
         size_t want = len < 4096 ? 4096 : len;
-        char *p = realloc(*scratch, want);
+        char *grown = realloc(*scratch, want);
 
-        if (!p)
+        if (!grown)
             return false;
-        *scratch = p;
+        *scratch = grown;
         *cap = want;
     }
-    return run(s, len, max, *scratch, fn, ctx);
+    return run(s, len, max, *scratch, p, fn, ctx);
 }
 
 bool
@@ -514,13 +558,15 @@ krt_analyze_max(const char *s, size_t len, unsigned max, krt_token_fn fn,
     char stack[STACK_TEXT];
     char *heap = NULL;
     size_t cap = 0;
+    struct props p;
     bool ok;
 
     if (max < 1 || max > KRT_MAX_TOKEN)
         max = KRT_MAX_TOKEN;
+    props_init(&p);
     if (len <= sizeof stack)
-        return run(s, len, max, stack, fn, ctx);
-    ok = analyze(s, len, max, &heap, &cap, fn, ctx);
+        return run(s, len, max, stack, &p, fn, ctx);
+    ok = analyze(s, len, max, &heap, &cap, &p, fn, ctx);
     free(heap);
     return ok;
 }
@@ -574,6 +620,7 @@ struct entry {
  * to event and only grows.
  */
 struct krt_text_cache {
+    struct props props;
     krt_u32 epoch;
     struct entry *entries;
     size_t nentries;
@@ -644,6 +691,7 @@ cache_of(struct krt_event *ev)
         c = calloc(1, sizeof *c);
         if (!c)
             return NULL;
+        props_init(&c->props);
         c->epoch = 1;
         ev->text = c;
     }
@@ -680,7 +728,7 @@ tokens_of(struct krt_event *ev, const struct krt_value *v,
         e->first = c->ntoks;
         if (krt_value_text(ev, v, &s, &len)
             && (!analyze(s, len, KRT_MAX_TOKEN, &c->brk, &c->brkcap,
-                         keep_token, c)
+                         &c->props, keep_token, c)
                 || c->failed)) {
             ev->nomem = true;
             return false;

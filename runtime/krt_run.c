@@ -441,6 +441,39 @@ finish_output(struct krt_run *run)
     run->status = 2;
 }
 
+/* The step beyond the query that a rule of each type would take. */
+static const char *
+type_step(const char *type)
+{
+    if (strcmp(type, "threshold") == 0)
+        return "threshold";
+    if (strcmp(type, "new_terms") == 0)
+        return "new terms";
+    if (strcmp(type, "threat_match") == 0)
+        return "indicator match";
+    return type;
+}
+
+/*
+ * LIMIT(rule types): thresholds, new-terms windows and indicator matches
+ * need state across events and indices; a detector runs their query
+ * alone, and says so once per rule before any alert, even with --quiet.
+ */
+static void
+note_rule_types(const struct krt_run *run)
+{
+    const struct krt_program *p = run->prog;
+    for (krt_u32 i = 0; i < p->nrules; i++) {
+        const char *type = p->rules[i].type;
+        if (!type || strcmp(type, "query") == 0)
+            continue;
+        KRT_LOG(KRT_LOG_WARN, "%s: note: rule '%s' is a %s rule: it alerts "
+                "on each event its query selects; the %s step does not "
+                "run", run->opt->name, p->rules[i].name, type,
+                type_step(type));
+    }
+}
+
 int
 krt_run(const struct krt_program *prog, const struct krt_options *opt,
         krt_event_fn on_event, void *ctx, struct krt_counters *counters)
@@ -463,6 +496,7 @@ krt_run(const struct krt_program *prog, const struct krt_options *opt,
         release(&run);
         return 2;
     }
+    note_rule_types(&run);
     /* File -1 is standard input, read when no file is named. */
     for (int i = opt->nfiles ? 0 : -1; i < opt->nfiles && !run.stop; i++)
         run_file(&run, i);

@@ -107,7 +107,8 @@ test_words_and_numbers(void **state)
         { "some-dashed-phrase", "some|dashed|phrase" },
         { "dogs,chase,cats", "dogs|chase|cats" },
         { "ac/dc", "ac|dc" },
-        { "O'Reilly you're O'Reilly's don't", "o'reilly|you're|o'reilly's|don't" },
+        { "O'Reilly you're O'Reilly's don't",
+          "o'reilly|you're|o'reilly's|don't" },
         /* A trailing apostrophe is no part of the word. */
         { "the dogs' bones", "the|dogs|bones" },
         { "21.35 R2D2 C3PO", "21.35|r2d2|c3po" },

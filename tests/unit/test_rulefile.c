@@ -283,10 +283,10 @@ test_unsupported_type(void **state)
     run_done(&r);
 }
 
-/* A threshold rule compiles, with a warning that the threshold is not
- * applied. */
+/* A threshold rule compiles, with a note that the threshold is not
+ * applied (the detector says so again when it starts). */
 static void
-test_threshold_warns(void **state)
+test_threshold_notes(void **state)
 {
     struct run r = { 0 };
     (void)state;
@@ -298,7 +298,7 @@ test_threshold_warns(void **state)
               "query = 'event.category:authentication'\n");
     struct rule *rule = only_rule(&r);
     assert_string_equal(rule->type, "threshold");
-    expect_first_line(&r, ":9:8: warning: rule 'Test rule' has type "
+    expect_first_line(&r, ":9:8: note: rule 'Test rule' has type "
                       "'threshold'; only its query is compiled and every "
                       "event it selects is an alert");
     run_done(&r);
@@ -507,7 +507,7 @@ main(void)
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_not_kql),
         cmocka_unit_test(test_unsupported_type),
-        cmocka_unit_test(test_threshold_warns),
+        cmocka_unit_test(test_threshold_notes),
         cmocka_unit_test(test_missing_query),
         cmocka_unit_test(test_missing_rule_table),
         cmocka_unit_test(test_wrong_types),

@@ -403,7 +403,7 @@ test_type_and_exceptions_warn(void **state)
     assert_int_equal(r.status, RULEFILE_OK);
     assert_int_equal(r.rules.n, 1);
     assert_string_equal(rule_at(&r, 0)->type, "threshold");
-    expect_line(&r, ":1:36: warning: rule 'Th' has type 'threshold'; only "
+    expect_line(&r, ":1:36: note: rule 'Th' has type 'threshold'; only "
                 "its query is compiled and every event it selects is an "
                 "alert");
     expect_line(&r, ":1:167: warning: rule 'Th' has exception lists; kqlc "

@@ -51,8 +51,8 @@ static const struct krt_tactic tactics[] = {
 };
 
 static const struct krt_rule rules[] = {
-    { "Port 26 \xc3\xa9", "id-1", "low", 21, tactics, 2, match_port },
-    { "Dataset", "id-2", "high", 73, NULL, 0, match_dataset },
+    { "Port 26 \xc3\xa9", "id-1", "low", 21, tactics, 2, match_port, 0 },
+    { "Dataset", "id-2", "high", 73, NULL, 0, match_dataset, 0 },
 };
 
 static const struct krt_program prog = {
