@@ -85,7 +85,7 @@ load_file(struct events *e, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
-        fprintf(stderr, "kqlc: error: cannot read '%s': %s\n", path,
+        printf("error: cannot read '%s': %s\n", path,
                 strerror(errno));
         return false;
     }
@@ -100,7 +100,7 @@ load_file(struct events *e, const char *path)
     }
     bool ok = !ferror(f);
     if (!ok)
-        fprintf(stderr, "kqlc: error: cannot read '%s': %s\n", path,
+        printf("error: cannot read '%s': %s\n", path,
                 strerror(errno));
     free(line);
     fclose(f);

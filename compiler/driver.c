@@ -91,7 +91,8 @@ driver_warn_duplicate(struct diag *d, const struct ptrvec *seen,
             continue;
         diag_line_col(o->file.text, o->file.len, o->at.start, &line, &col);
         diag_report(d, &r->file, DIAG_WARNING, r->at, "rule_id '%s' is "
-                    "also the rule_id of '%s' (%s:%u): both rules run",
+                    "also the rule_id of '%s' (%s:%u): their alerts cannot be "
+                    "told apart",
                     r->rule_id, rulefile_display_name(o), o->path, line);
         return true;
     }

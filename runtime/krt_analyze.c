@@ -29,7 +29,7 @@
  * - Lower case is Java's Character.toLowerCase, one code point at a time
  *   (uc_tolower): no special casing, no final sigma ("ΟΔΟΣ" is "οδοσ").
  *
- * Where this departs from Lucene, on text security events do not hold:
+ * Where this may part from Lucene, on text security events rarely hold:
  * the grammar is built from Unicode 12.1 data and libunistring 1.0 from
  * Unicode 14.0, so characters assigned or reclassified in between are
  * read differently; libunistring does not expose the Line_Break
@@ -244,9 +244,15 @@ static void
 emit_clipped(struct an *a, size_t from, size_t to)
 {
     while (from < to) {
-        size_t cut = clip(a, from, to);
+        size_t cut = clip(a, from, to), len;
 
-        emit(a, from, cut);
+        if (cut == from) {
+            /* A max of 1 holds no surrogate pair: skip it. */
+            cp_at(a, from, &len);
+            cut = from + len;
+        } else {
+            emit(a, from, cut);
+        }
         from = cut;
     }
 }

@@ -478,8 +478,8 @@ test_duplicate_ids(void **state)
     assert_int_equal(d.nwarnings, 1);
     char want[512];
     snprintf(want, sizeof want, "%s:3:27: warning: rule_id 'same' is also "
-             "the rule_id of 'One' (%s:1): both rules run\n", r.path,
-             r.path);
+             "the rule_id of 'One' (%s:1): their alerts cannot be told "
+             "apart\n", r.path, r.path);
     if (strncmp(out, want, strlen(want)) != 0)
         fail_msg("expected\n  %s\ngot\n%s", want, out);
     free(out);
