@@ -3,6 +3,7 @@
 #   make          build bin/kqlc and the runtime library
 #   make demo     run the port-26 detector over a sample of our own
 #   make test     build and run every test; ends with 'N passed, N failed'
+#   make asan-test the same, on a build with AddressSanitizer and UBSan
 #
 # Every target first makes sure the Debian packages are installed
 # (scripts/install-deps.sh, through sudo when not root).
@@ -17,6 +18,18 @@ VERSION  := 0.1.0
 
 BUILD    := build
 BIN      := bin
+
+# make asan-test builds the whole tree with AddressSanitizer and UBSan
+# (SANITIZE=1) into directories of its own, so a normal build is left as
+# it is; the kqlc of that build gives the detectors it builds the same
+# flags and links them against its own runtime library.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+             -fno-omit-frame-pointer -O1 -g
+ifeq ($(SANITIZE),1)
+BUILD    := build-asan
+BIN      := bin-asan
+SAN      := $(SAN_FLAGS)
+endif
 
 CSTD     := -std=c11
 CPPFLAGS := -D_POSIX_C_SOURCE=200809L -DKQLC_VERSION='"$(VERSION)"' \
@@ -37,9 +50,9 @@ WARN     += -Wsign-compare
 WARN     += -Werror
 
 CFLAGS   ?= $(OPT)
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS)
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SAN)
 CXXFLAGS ?= -O2 -g
-ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror $(CXXFLAGS) \
+ALL_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror $(CXXFLAGS) $(SAN) \
                $(shell pkg-config --cflags tomlplusplus 2>/dev/null)
 
 LIBS     := $(shell pkg-config --libs jansson tomlplusplus libedit \
@@ -68,8 +81,8 @@ KQLC         := $(BIN)/kqlc
 
 # -------------------------------------------------------------- top targets
 
-.PHONY: all deps demo test clean regen-generated update-golden fuzz-diff \
-        bench-jit update-corpus
+.PHONY: all deps demo test asan-test clean regen-generated update-golden \
+        fuzz-diff bench-jit update-corpus
 all: deps $(KQLC) $(LIBKRT)
 
 deps:
@@ -98,6 +111,11 @@ $(BUILD)/compiler/krt_h.inc: runtime/krt.h
 	@mkdir -p $(dir $@)
 	od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' >$@
 $(BUILD)/compiler/jit.o: $(BUILD)/compiler/krt_h.inc
+
+# kqlc builds detectors as it was built itself: against the libkrt.a of
+# its build directory, with its sanitizers.
+$(BUILD)/compiler/driver.o: CPPFLAGS += -DKQLC_BUILD_DIR='"$(BUILD)"' \
+                                        -DKQLC_CC_FLAGS='"$(SAN)"'
 
 # ---------------------------------------------------------------- objects
 
@@ -148,7 +166,11 @@ demo: all
 include tests/tests.mk
 
 test: all tests-build
-	@./tests/run.sh
+	@$(TEST_ENV) ./tests/run.sh
+
+# Every test again, on the build with sanitizers (build-asan/, bin-asan/).
+asan-test:
+	@$(MAKE) --no-print-directory SANITIZE=1 test
 
 # Figures for the JIT (compile latency, speed against the native
 # detector), written to bench/RESULTS.md.
@@ -174,4 +196,4 @@ update-golden: all tests-build
 # ------------------------------------------------------------------- clean
 
 clean:
-	rm -rf $(BUILD) $(BIN)
+	rm -rf build bin build-asan bin-asan

@@ -76,14 +76,6 @@ static const char check_usage[] =
     "  -Werror   treat warnings as errors\n"
     "  -v        print the time each phase took\n";
 
-static double
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* The diag's hook: keep the first message of each severity. */
 static void
 remember(void *ctx, enum diag_severity sev, const char *msg)
@@ -366,7 +358,7 @@ parse_check_options(int argc, char **argv, struct check *c, char **files,
 static void
 check_files(struct check *c, char **files, int nfiles)
 {
-    double t0 = now_ms();
+    double t0 = driver_now_ms();
     record_start(c);
     for (int i = 0; i < nfiles; i++) {
         if (rulefile_each(&c->a, &c->d, files[i], on_record, c)
@@ -377,11 +369,11 @@ check_files(struct check *c, char **files, int nfiles)
     }
     if (c->verbose)
         fprintf(stderr, "kqlc: load, parse, type and JIT compile: "
-                "%.2f ms\n", now_ms() - t0);
-    t0 = now_ms();
+                "%.2f ms\n", driver_now_ms() - t0);
+    t0 = driver_now_ms();
     cc_check(c);
     if (c->verbose)
-        fprintf(stderr, "kqlc: cc: %.2f ms\n", now_ms() - t0);
+        fprintf(stderr, "kqlc: cc: %.2f ms\n", driver_now_ms() - t0);
 }
 
 int

@@ -51,14 +51,6 @@ struct repl {
     krt_i64 now;   /* the clock of every query: --now, or the start */
 };
 
-static double
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* ------------------------------------------------------------ loading */
 
 static void
@@ -146,7 +138,7 @@ run_events(struct repl *r, const struct krt_program *prog, double compile)
         krt_scanner_set_dates(sc, dates, prog->ndates);
     size_t *hits = xmalloc((r->ev.n + 1) * sizeof *hits);
     size_t nhits = 0;
-    double t0 = now_ms();
+    double t0 = driver_now_ms();
     for (size_t i = 0; sc && i < r->ev.n; i++) {
         const char *line = r->ev.text + r->ev.start[i];
         size_t len = r->ev.start[i + 1] - r->ev.start[i] - 1;
@@ -157,7 +149,7 @@ run_events(struct repl *r, const struct krt_program *prog, double compile)
             hits[nhits++] = i;
     }
     printf("%zu matches in %.1f ms (compile %.1f ms)\n", nhits,
-           now_ms() - t0, compile);
+           driver_now_ms() - t0, compile);
     for (size_t i = 0; i < nhits && i < r->limit; i++) {
         size_t s = r->ev.start[hits[i]];
         fwrite(r->ev.text + s, 1, r->ev.start[hits[i] + 1] - s, stdout);
@@ -178,11 +170,11 @@ run_input(struct repl *r, const struct driver_input *in)
     struct ir_program p;
     struct diag d;
     diag_init(&d, stdout);
-    double t0 = now_ms();
+    double t0 = driver_now_ms();
     if (driver_compile(&a, &d, in, &p) == KQLC_OK && p.rules.n > 0) {
         const struct krt_program *prog;
         struct jit_module *m = compile_program(r, &p, &prog);
-        double compile = now_ms() - t0;
+        double compile = driver_now_ms() - t0;
         if (m)
             run_events(r, prog, compile);
         jit_free(m);

@@ -99,14 +99,6 @@ parse_run_options(int argc, char **argv, struct run_options *o)
     return -1;
 }
 
-static double
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* The emitted C, compiled in memory. */
 static struct jit_module *
 jit_program(const struct ir_program *p, const struct krt_program **prog)
@@ -144,7 +136,7 @@ run_program(struct arena *a, struct ir_program *p, struct run_options *o)
 {
     const struct krt_program *prog = NULL;
     struct jit_module *m = NULL;
-    double t0 = now_ms();
+    double t0 = driver_now_ms();
     if (o->engine == ENGINE_JIT) {
         m = jit_program(p, &prog);
         if (!m)
@@ -155,7 +147,7 @@ run_program(struct arena *a, struct ir_program *p, struct run_options *o)
     if (o->verbose)
         fprintf(stderr, "kqlc: %s: %.2f ms\n", o->engine == ENGINE_JIT
                 ? "emit and JIT compile" : "interpreter set-up",
-                now_ms() - t0);
+                driver_now_ms() - t0);
     struct krt_options opt;
     krt_options_init(&opt, "kqlc run");
     int status = krt_options_parse(&opt, prog, o->det_argc, o->det_argv);
@@ -180,11 +172,11 @@ cmd_run(int argc, char **argv)
     struct diag d;
     diag_init(&d, stderr);
     d.werror = o.werror;
-    double t0 = now_ms();
+    double t0 = driver_now_ms();
     status = driver_compile(&a, &d, &o.in, &p);
     if (o.verbose)
         fprintf(stderr, "kqlc: load, parse and type: %.2f ms\n",
-                now_ms() - t0);
+                driver_now_ms() - t0);
     if (status == KQLC_OK)
         status = run_program(&a, &p, &o);
     arena_free(&a);

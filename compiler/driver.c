@@ -3,6 +3,7 @@
  */
 #include "driver.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <spawn.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "emit.h"
@@ -18,6 +20,17 @@
 #include "sema.h"
 
 extern char **environ;
+
+/* The build directory, under the tree driver_home() finds, whose libkrt.a
+ * detectors link, and the flags cc gets beyond ours (words separated by
+ * spaces): the Makefile names its build's, so that the kqlc of a
+ * sanitizer build (build-asan/) builds sanitized detectors. */
+#ifndef KQLC_BUILD_DIR
+#define KQLC_BUILD_DIR "build"
+#endif
+#ifndef KQLC_CC_FLAGS
+#define KQLC_CC_FLAGS ""
+#endif
 
 static struct ir_tactic *
 copy_tactics(struct arena *a, const struct rule *r)
@@ -191,6 +204,14 @@ file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+double
+driver_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 const char *
 driver_home(void)
 {
@@ -204,7 +225,7 @@ driver_home(void)
     if (n <= 0)
         return NULL;
     home[n] = '\0';
-    /* bin/kqlc -> the tree above bin/ */
+    /* bin/kqlc (bin-asan/kqlc) -> the tree above bin/ */
     for (int up = 0; up < 2; up++) {
         char *slash = strrchr(home, '/');
         if (!slash)
@@ -234,6 +255,24 @@ run_wait(char **argv)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* Append the words of 'text' (cut in place at its spaces) to the
+ * NULL-terminated 'argv' of 'cap' slots.  The words are the Makefile's
+ * KQLC_CC_FLAGS, a handful: room for them is an assert. */
+static void
+add_words(char **argv, size_t cap, char *text)
+{
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    char *save = NULL;
+    for (char *w = strtok_r(text, " ", &save); w && n + 1 < cap;
+         w = strtok_r(NULL, " ", &save)) {
+        argv[n++] = w;
+        assert(n + 1 < cap);
+    }
+    argv[n] = NULL;
+}
+
 int
 driver_cc(struct diag *d, const char *c_path, const char *out_path,
           bool verbose)
@@ -244,20 +283,22 @@ driver_cc(struct diag *d, const char *c_path, const char *out_path,
                    "KQLC_HOME to the directory holding runtime/krt.h)");
         return KQLC_USAGE;
     }
-    char inc[PATH_MAX + 16], lib[PATH_MAX + 32];
+    char inc[PATH_MAX + 16], lib[PATH_MAX + 64];
     snprintf(inc, sizeof inc, "-I%s/runtime", home);
-    snprintf(lib, sizeof lib, "%s/build/libkrt.a", home);
+    snprintf(lib, sizeof lib, "%s/" KQLC_BUILD_DIR "/libkrt.a", home);
     if (!file_exists(lib)) {
         diag_plain(d, DIAG_ERROR, "cannot find the runtime library '%s'",
                    lib);
         return KQLC_USAGE;
     }
     const char *cc = getenv("KQLC_CC");
-    char *argv[] = {
+    char flags[] = KQLC_CC_FLAGS;
+    char *argv[48] = {
         (char *)(cc && *cc ? cc : "cc"), "-O2", "-std=c11", "-Wall",
         "-Wextra", "-Wpedantic", "-Werror", inc, "-o", (char *)out_path,
-        (char *)c_path, lib, "-lunistring", "-lz", "-lzstd", "-lm", NULL
+        (char *)c_path, lib, "-lunistring", "-lz", "-lzstd", "-lm"
     };
+    add_words(argv, sizeof argv / sizeof *argv, flags);
     if (verbose) {
         for (char **a = argv; *a; a++)
             fprintf(stderr, "%s%s", a == argv ? "" : " ", *a);

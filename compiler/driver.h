@@ -82,6 +82,9 @@ int driver_temp_c(const struct ir_program *p, char dir[DRIVER_TEMP_MAX],
 int driver_cc(struct diag *d, const char *c_path, const char *out_path,
               bool verbose);
 
+/* A monotonic clock in milliseconds, for phase timings (-v). */
+double driver_now_ms(void);
+
 /* The directory holding runtime/krt.h and build/libkrt.a, or NULL. */
 const char *driver_home(void);
 

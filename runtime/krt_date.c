@@ -791,21 +791,6 @@ krt_value_is_date(struct krt_event *ev, const struct krt_value *v)
 }
 
 /* Whether 'x' lies in one of the 'n' sorted, disjoint ranges. */
-static bool
-date_in_ranges(const struct krt_i64_range *r, krt_u32 n, krt_i64 x)
-{
-    krt_u32 lo = 0, hi = n;
-
-    while (lo < hi) {
-        krt_u32 mid = lo + (hi - lo) / 2;
-        if (r[mid].last < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && r[lo].first <= x;
-}
-
 bool
 krt_any_date_in(struct krt_event *ev, krt_u32 field,
                 const struct krt_i64_range *ranges, krt_u32 n)
@@ -815,7 +800,7 @@ krt_any_date_in(struct krt_event *ev, krt_u32 field,
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
         if (value_date(ev, v, &ms) == KRT_DATE_OK
-            && date_in_ranges(ranges, n, ms))
+            && krt_i64_in_ranges(ranges, n, ms))
             return true;
     }
     return false;

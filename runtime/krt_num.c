@@ -269,8 +269,8 @@ krt_value_int(struct krt_event *ev, const struct krt_value *v, krt_u32 type,
 }
 
 /* Whether 'x' lies in one of the 'n' sorted, disjoint ranges. */
-static bool
-in_ranges(const struct krt_i64_range *r, krt_u32 n, krt_i64 x)
+bool
+krt_i64_in_ranges(const struct krt_i64_range *r, krt_u32 n, krt_i64 x)
 {
     krt_u32 lo = 0, hi = n;
 
@@ -293,7 +293,7 @@ krt_any_long_in(struct krt_event *ev, krt_u32 field,
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
         if (krt_value_int(ev, v, ev->fields[field].type, &x) == KRT_INT_OK
-            && in_ranges(ranges, n, x))
+            && krt_i64_in_ranges(ranges, n, x))
             return true;
     }
     return false;

@@ -14,3 +14,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBKQLC) $(LIBKRT) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALL_CFLAGS) -MMD -MP -o $@ $< \
 	    $(LIBKQLC) $(LIBKRT) $(TEST_LIBS)
+
+# What tests/run.sh runs: the test programs and kqlc of this build.  The
+# sanitizer build's also have their sanitizers' reports collected (each
+# one fails the test that caused it).
+TEST_ENV := KQLC_BUILD=$(BUILD) KQLC_BIN=$(BIN)
+ifeq ($(SANITIZE),1)
+TEST_ENV += KQLC_SANITIZE=1
+endif

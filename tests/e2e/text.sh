@@ -28,6 +28,10 @@ cat >"$EVENTS" <<'EOF'
 {"message":"brown"}
 {"message":"function Invoke-Mimikatz { param($Command) }"}
 EOF
+# Line 14: a subject past its keyword's ignore_above (1024): the keyword
+# does not index it, its .text multi-field does.
+printf '{"email":{"subject":"%s urgent"}}\n' "$(printf '%01100d' 0)" \
+    >>"$EVENTS"
 
 n=0
 # expect QUERY LINES: the lines (space-separated) the query matches.
@@ -53,7 +57,7 @@ expect 'message:12345' '10'
 expect 'message:中' '8'
 expect 'message:😀' '8'
 expect 'message:sekurlsa\:\:logonpasswords' '7'
-expect 'not message:brown' '4 5 6 7 8 9 10 11 13'
+expect 'not message:brown' '4 5 6 7 8 9 10 11 13 14'
 # match_phrase: the tokens in a row, never across array elements.
 expect 'message:"quick brown"' '1 2 3'
 expect 'message:"brown foxes"' '1 3'
@@ -73,6 +77,8 @@ expect 'process.command_line.text:whoami and process.command_line:*whoami*' '6'
 q='process.command_line:*Mimikatz* and not'
 expect "$q process.command_line.text:sekurlsa" '5'
 expect 'file.path.text:"System32 drivers"' '11'
+expect 'email.subject.text:URGENT' '14'
+expect 'email.subject:*' ''
 # Wildcards: patterns over single tokens, lower-cased; '-' is in none.
 expect 'message:qui*' '1 2 3'
 expect 'message:*IKATZ' '7 13'
@@ -81,7 +87,7 @@ expect 'message:brow* jumped' '1 2 3 12'
 expect 'message:*' '1 2 3 7 8 10 12 13'
 
 # A value with no token matches nothing, and kqlc says so.
-expect 'not message:"!!!"' '1 2 3 4 5 6 7 8 9 10 11 12 13'
+expect 'not message:"!!!"' '1 2 3 4 5 6 7 8 9 10 11 12 13 14'
 "$KQLC" build --query 'message:"!!!"' -o "$WORK/empty" 2>"$WORK/empty.err"
 check "a value with no token: a warning" "1" \
     "$(grep -c "warning: '!!!' has no word for text field 'message'" \
