@@ -5,14 +5,52 @@
 # are counted.  End-to-end tests are the scripts tests/e2e/*.sh; each
 # prints 'ok NAME', 'not ok NAME' or 'skip NAME: why' lines, TAP-like.
 # Exit status 0 when nothing failed.
+#
+# KQLC_BUILD and KQLC_BIN name the build tested (build and bin, or
+# make asan-test's build-asan and bin-asan).  With KQLC_SANITIZE set,
+# every sanitized process (kqlc, the test programs, the detectors kqlc
+# builds) writes its AddressSanitizer, LeakSanitizer or UBSan reports to
+# files of their own rather than to a standard error that a test may
+# discard or not read: a test that leaves any fails once more, and they
+# are shown, then kept in $KQLC_BUILD/sanitizer/NAME/.
 set -u
 cd "$(dirname "$0")/.." || exit 2
+build=${KQLC_BUILD:-build}
 
 passed=0
 failed=0
 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+if [ -n "${KQLC_SANITIZE:-}" ]; then
+    reports="$PWD/$build/sanitizer"
+    rm -rf "$reports"
+    mkdir -p "$reports/new"
+    ASAN_OPTIONS="log_path=$reports/new/asan:detect_leaks=1"
+    ASAN_OPTIONS="$ASAN_OPTIONS:check_initialization_order=1"
+    ASAN_OPTIONS="$ASAN_OPTIONS:detect_stack_use_after_return=1"
+    UBSAN_OPTIONS="log_path=$reports/new/ubsan:print_stacktrace=1"
+    export ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+# sanitizer_reports NAME: when the processes of test NAME left sanitizer
+# reports, show them, keep them under NAME and count one failure.
+sanitizer_reports() {
+    [ -n "${KQLC_SANITIZE:-}" ] || return 0
+    test_name=$1
+    set -- "$reports/new"/*
+    [ -e "$1" ] || return 0
+    failed=$((failed + 1))
+    echo "FAIL $test_name: $# sanitizer report(s), kept in" \
+        "$reports/$test_name"
+    for r in "$@"; do
+        echo "  $(basename "$r"):"
+        sed -e 's/^/    /' "$r" | head -n 40
+    done
+    mkdir -p "$reports/$test_name"
+    mv "$@" "$reports/$test_name/"
+}
 
 count_cmocka() {
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
@@ -23,7 +61,7 @@ count_cmocka() {
     skipped=$((skipped + ${s:-0}))
 }
 
-for t in build/tests/test_*; do
+for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue
     name=$(basename "$t")
     if "$t" >"$log" 2>&1; then
@@ -44,6 +82,7 @@ for t in build/tests/test_*; do
     else
         echo "ok   $name"
     fi
+    sanitizer_reports "$name"
 done
 
 for t in tests/e2e/*.sh; do
@@ -68,6 +107,7 @@ for t in tests/e2e/*.sh; do
     else
         echo "ok   $name ($p passed, $s skipped)"
     fi
+    sanitizer_reports "$name"
     grep '^skip ' "$log" | head -n 3
 done
 

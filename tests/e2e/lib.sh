@@ -4,13 +4,16 @@
 # details indented), or 'skip NAME: why'.  tests/run.sh counts them.
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KQLC="$ROOT/bin/kqlc"
+# The build tested: bin/ and build/, or those KQLC_BIN and KQLC_BUILD name
+# in the tree (make asan-test's bin-asan/ and build-asan/).
+BUILD_DIR="$ROOT/${KQLC_BUILD:-build}"
+KQLC="$ROOT/${KQLC_BIN:-bin}/kqlc"
 SHARED=${KQLC_SHARED:-$ROOT/../shared}
 PORT26_RULE="$ROOT/rules/command_and_control_smtp_to_the_internet_port_26.toml"
 # A private directory per run, so runs side by side never collide; kept
 # for inspection when KQLC_KEEP is set.
-mkdir -p "$ROOT/build/e2e"
-WORK=$(mktemp -d "$ROOT/build/e2e/$(basename "$0" .sh).XXXXXX")
+mkdir -p "$BUILD_DIR/e2e"
+WORK=$(mktemp -d "$BUILD_DIR/e2e/$(basename "$0" .sh).XXXXXX")
 [ -n "${KQLC_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
 
 ok() { echo "ok $*"; }
