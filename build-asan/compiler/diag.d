@@ -1,4 +1,0 @@
-build-asan/compiler/diag.o: compiler/diag.c compiler/diag.h \
- compiler/span.h
-compiler/diag.h:
-compiler/span.h:

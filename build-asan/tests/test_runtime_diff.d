@@ -1,5 +1,0 @@
-build-asan/tests/test_runtime_diff: tests/unit/test_runtime_diff.c \
- tests/unit/runtime_test.h runtime/krt_run.h runtime/krt.h
-tests/unit/runtime_test.h:
-runtime/krt_run.h:
-runtime/krt.h:
