@@ -3,7 +3,7 @@
 #   make          build bin/kqlc and the runtime library
 #   make demo     run the port-26 detector over a sample of our own
 #   make test     build and run every test; ends with 'N passed, N failed'
-#   make asan-test the same, on a build with AddressSanitizer and UBSan
+#   make asan-test  the same, on a build with AddressSanitizer and UBSan
 #
 # Every target first makes sure the Debian packages are installed
 # (scripts/install-deps.sh, through sudo when not root).

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "driver.h"
 #include "emit.h"
+#include "mapping.h"
 
 struct options {
     struct driver_input in;
@@ -20,6 +21,7 @@ struct options {
     bool dump_ir;
     bool verbose;
     bool werror;
+    const char *mapping;   /* --mapping FILE, or NULL */
 };
 
 static const char emit_usage[] =
@@ -30,6 +32,7 @@ static const char emit_usage[] =
     "\n"
     "  -o FILE        write to FILE instead of standard output\n"
     "  --query KQL    compile one query instead of rule files\n"
+    "  --mapping FILE field types from an Elasticsearch mapping (JSON)\n"
     "  --dump-ir      print the typed IR instead of C\n"
     "  -Werror        treat warnings as errors\n";
 
@@ -42,6 +45,7 @@ static const char build_usage[] =
     "\n"
     "  -o PATH        the executable to write (required)\n"
     "  --query KQL    compile one query instead of rule files\n"
+    "  --mapping FILE field types from an Elasticsearch mapping (JSON)\n"
     "  -v             show the C compiler's command line\n"
     "  -Werror        treat warnings as errors\n";
 
@@ -61,6 +65,8 @@ parse_options(int argc, char **argv, const char *usage, struct options *o)
             o->out = argv[++i];
         } else if (!strcmp(a, "--query") && has_next) {
             o->in.query = argv[++i];
+        } else if (!strcmp(a, "--mapping") && has_next) {
+            o->mapping = argv[++i];
         } else if (!strcmp(a, "--dump-ir")) {
             o->dump_ir = true;
         } else if (!strcmp(a, "-v")) {
@@ -95,9 +101,19 @@ static int
 compile(struct arena *a, const struct options *o, struct ir_program *p)
 {
     struct diag d;
+    struct driver_input in = o->in;
+    struct mapping *m;
+    int status = driver_load_mapping(o->mapping, o->werror, &m);
+    if (status != KQLC_OK)
+        return status;
     diag_init(&d, stderr);
     d.werror = o->werror;
-    return driver_compile(a, &d, &o->in, p);
+    in.mapping = m;
+    status = driver_compile(a, &d, &in, p);
+    /* sema alone reads the mapping */
+    p->mapping = NULL;
+    mapping_free(m);
+    return status;
 }
 
 static int

@@ -21,6 +21,7 @@
 #include "driver.h"
 #include "emit.h"
 #include "jit.h"
+#include "mapping.h"
 #include "rulefile.h"
 
 enum verdict { V_OK, V_WARNINGS, V_REJECTED, V_SKIPPED };
@@ -57,6 +58,8 @@ struct check {
     const char *first[3];   /* by enum diag_severity */
     int status;             /* KQLC_USAGE or KQLC_INTERNAL once seen */
     bool no_cc;             /* cc could not run: no more tries */
+    const char *mapping_path; /* --mapping FILE, or NULL */
+    struct mapping *mapping;  /* its field types, once loaded */
 };
 
 static const char check_usage[] =
@@ -74,7 +77,9 @@ static const char check_usage[] =
     "            separated by tabs (VERDICT is ok, warnings, rejected or\n"
     "            skipped)\n"
     "  -Werror   treat warnings as errors\n"
-    "  -v        print the time each phase took\n";
+    "  -v        print the time each phase took\n"
+    "  --mapping FILE\n"
+    "            field types from an Elasticsearch mapping (JSON)\n";
 
 /* The diag's hook: keep the first message of each severity. */
 static void
@@ -125,6 +130,7 @@ check_rule(struct check *c, const struct rule *r)
 {
     struct ir_program p = { 0 };
     p.origin = r->path;
+    p.mapping = c->mapping;
     if (driver_add_rule(&c->a, &c->d, &p, r))
         jit_check(c, &p);
 }
@@ -189,6 +195,7 @@ batch_program(struct check *c, struct checked **batch, size_t n,
     struct diag quiet;
     diag_init(&quiet, c->muted);
     p->origin = "kqlc check";
+    p->mapping = c->mapping;
     for (size_t i = 0; i < n; i++) {
         bool ok = driver_add_rule(&c->a, &quiet, p, batch[i]->r);
         assert(ok && "a rule that compiles alone compiles beside others");
@@ -338,6 +345,8 @@ parse_check_options(int argc, char **argv, struct check *c, char **files,
             c->d.werror = true;
         } else if (!strcmp(a, "-v")) {
             c->verbose = true;
+        } else if (!strcmp(a, "--mapping") && i + 1 < argc) {
+            c->mapping_path = argv[++i];
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "kqlc: error: unknown option '%s'\n%s", a,
                     check_usage);
@@ -388,6 +397,9 @@ cmd_check(int argc, char **argv)
     int status = parse_check_options(argc, argv, &c, files, &nfiles);
     if (status >= 0)
         goto out_files;
+    status = driver_load_mapping(c.mapping_path, c.d.werror, &c.mapping);
+    if (status != KQLC_OK)
+        goto out_files;
     c.muted = fopen("/dev/null", "w");
     if (!c.muted) {
         fprintf(stderr, "kqlc: error: cannot open '/dev/null': %s\n",
@@ -403,6 +415,7 @@ cmd_check(int argc, char **argv)
     arena_free(&c.a);
     fclose(c.muted);
 out_files:
+    mapping_free(c.mapping);
     free(files);
     return status;
 }

@@ -25,6 +25,7 @@
 #include "jit.h"
 #include "krt_date.h"
 #include "krt_run.h"
+#include "mapping.h"
 #include "parse.h"
 
 #define HISTORY_FILE ".kqlc_history"
@@ -49,6 +50,7 @@ struct repl {
     size_t limit;
     bool tty;
     krt_i64 now;   /* the clock of every query: --now, or the start */
+    struct mapping *mapping; /* --mapping's field types, or NULL */
 };
 
 /* ------------------------------------------------------------ loading */
@@ -169,9 +171,11 @@ run_input(struct repl *r, const struct driver_input *in)
     arena_init(&a);
     struct ir_program p;
     struct diag d;
+    struct driver_input with = *in;
+    with.mapping = r->mapping;
     diag_init(&d, stdout);
     double t0 = driver_now_ms();
-    if (driver_compile(&a, &d, in, &p) == KQLC_OK && p.rules.n > 0) {
+    if (driver_compile(&a, &d, &with, &p) == KQLC_OK && p.rules.n > 0) {
         const struct krt_program *prog;
         struct jit_module *m = compile_program(r, &p, &prog);
         double compile = driver_now_ms() - t0;
@@ -423,10 +427,13 @@ cmd_repl(int argc, char **argv)
     int status = KQLC_OK;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs("usage: kqlc repl [--now DATE] [FILE...]\n\n"
+            fputs("usage: kqlc repl [--now DATE] [--mapping FILE] "
+                  "[FILE...]\n\n"
                   "--now DATE sets the clock that 'now' reads in every "
                   "query (ISO 8601 or\nepoch milliseconds; by default, "
-                  "when the repl starts).\n\n", stdout);
+                  "when the repl starts).\n"
+                  "--mapping FILE takes field types from an Elasticsearch "
+                  "mapping (JSON).\n\n", stdout);
             printf(repl_help, r.limit);
             return KQLC_OK;
         }
@@ -437,6 +444,12 @@ cmd_repl(int argc, char **argv)
                         "date or epoch milliseconds, not '%s'\n", v);
                 return KQLC_USAGE;
             }
+            continue;
+        }
+        if (!strcmp(argv[i], "--mapping") && i + 1 < argc) {
+            mapping_free(r.mapping);
+            if (driver_load_mapping(argv[++i], false, &r.mapping))
+                return KQLC_USAGE;
             continue;
         }
         if (!load_file(&r.ev, argv[i]))
@@ -453,5 +466,6 @@ cmd_repl(int argc, char **argv)
     free(r.ev.start);
     free(r.last.query);
     free(r.last.c);
+    mapping_free(r.mapping);
     return status;
 }

@@ -13,6 +13,7 @@
 #include "interp.h"
 #include "jit.h"
 #include "krt_run.h"
+#include "mapping.h"
 
 enum engine { ENGINE_JIT, ENGINE_INTERP };
 
@@ -23,6 +24,7 @@ struct run_options {
     bool verbose;      /* -v: phase timings on stderr */
     int det_argc;      /* the detector's options and event files */
     char **det_argv;
+    const char *mapping;  /* --mapping FILE, or NULL */
 };
 
 static const char run_usage[] =
@@ -40,6 +42,7 @@ static const char run_usage[] =
     "  --engine interp  evaluate with the reference interpreter\n"
     "  --query KQL      run one query instead of rule files\n"
     "  --rules FILE     a rule file, whatever its name\n"
+    "  --mapping FILE   field types from an Elasticsearch mapping (JSON)\n"
     "  -Werror          treat warnings as errors\n"
     "  -v               print the time each phase took\n"
     "  --format event|alert|lines|count, --dataset NAME, --quiet:\n"
@@ -79,6 +82,8 @@ parse_run_options(int argc, char **argv, struct run_options *o)
             o->engine = !strcmp(e, "jit") ? ENGINE_JIT : ENGINE_INTERP;
         } else if (!strcmp(a, "--query") && has_next) {
             o->in.query = argv[++i];
+        } else if (!strcmp(a, "--mapping") && has_next) {
+            o->mapping = argv[++i];
         } else if (!strcmp(a, "--rules") && has_next) {
             o->in.files[o->in.nfiles++] = argv[++i];
         } else if (!strcmp(a, "-Werror")) {
@@ -166,6 +171,11 @@ cmd_run(int argc, char **argv)
     int status = parse_run_options(argc, argv, &o);
     if (status >= 0)
         goto out_options;
+    struct mapping *m;
+    status = driver_load_mapping(o.mapping, o.werror, &m);
+    if (status != KQLC_OK)
+        goto out_options;
+    o.in.mapping = m;
     struct arena a;
     arena_init(&a);
     struct ir_program p;
@@ -180,6 +190,7 @@ cmd_run(int argc, char **argv)
     if (status == KQLC_OK)
         status = run_program(&a, &p, &o);
     arena_free(&a);
+    mapping_free(m);
 out_options:
     free(o.in.files);
     free(o.det_argv);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "mapping.h"
 #include "parse.h"
 #include "rulefile.h"
 #include "sema.h"
@@ -161,11 +162,30 @@ driver_compile(struct arena *a, struct diag *d, const struct driver_input *in,
                struct ir_program *p)
 {
     memset(p, 0, sizeof *p);
+    p->mapping = in->mapping;
     int status = in->query ? compile_query(a, d, in->query, p)
                            : compile_files(a, d, in, p);
     if (status == KQLC_OK && d->nerrors)
         status = KQLC_REJECTED;
     return status;
+}
+
+int
+driver_load_mapping(const char *path, bool werror, struct mapping **out)
+{
+    struct diag d;
+
+    *out = NULL;
+    if (!path)
+        return KQLC_OK;
+    diag_init(&d, stderr);
+    d.werror = werror;
+    *out = mapping_load(&d, path);
+    if (*out && d.nerrors) {
+        mapping_free(*out);
+        *out = NULL;
+    }
+    return *out ? KQLC_OK : KQLC_USAGE;
 }
 
 /* ------------------------------------------------------------ cc */

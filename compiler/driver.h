@@ -25,7 +25,17 @@ struct driver_input {
     char **files;
     int nfiles;
     const char *query;    /* --query, or NULL */
+    const struct mapping *mapping; /* --mapping, or NULL; borrowed */
 };
+
+/*
+ * Load the mapping file 'path' (--mapping) into '*out', reporting on
+ * stderr (warnings as errors with 'werror').  KQLC_OK, or KQLC_USAGE
+ * when it cannot be read or Elasticsearch would refuse it.  'path' NULL
+ * leaves '*out' NULL.  The caller frees '*out' with mapping_free.
+ */
+int driver_load_mapping(const char *path, bool werror,
+                        struct mapping **out);
 
 /*
  * Load, parse and type every rule of 'in' into 'p' (initialised here).
@@ -85,7 +95,8 @@ int driver_cc(struct diag *d, const char *c_path, const char *out_path,
 /* A monotonic clock in milliseconds, for phase timings (-v). */
 double driver_now_ms(void);
 
-/* The directory holding runtime/krt.h and build/libkrt.a, or NULL. */
+/* The directory holding runtime/krt.h and the build directory with
+ * libkrt.a (KQLC_BUILD_DIR), or NULL. */
 const char *driver_home(void);
 
 #endif

@@ -2,8 +2,8 @@
  * ecs.h - the Elastic Common Schema: field names and their types.
  *
  * The table lives in ecs_table.c, written by scripts/gen-ecs-table.py from
- * ECS's fields.csv (types) and ECS's Elasticsearch mapping (ignore_above),
- * and committed; regenerate it when ECS moves.  It holds every row of
+ * ECS's fields.csv (types) and ECS's Elasticsearch mapping (ignore_above,
+ * scaling_factor), and committed; regenerate it when ECS moves.  It holds every row of
  * fields.csv, multi-fields such as process.command_line.text included, as
  * a field of its own.  Lookups also know the objects that dotted names
  * imply without fields.csv listing them ('destination' for
@@ -25,6 +25,10 @@ struct ecs_field {
 
 /* The field named by the 'len' bytes of 'name'; NULL when ECS has none. */
 const struct ecs_field *ecs_lookup(const char *name, size_t len);
+
+/* The scaling_factor of scaled_float field 'f' (from ECS's mapping);
+ * 0 for the other fields. */
+double ecs_scaling_factor(const struct ecs_field *f);
 
 /* Number of fields of the table (the rows of fields.csv). */
 size_t ecs_count(void);

@@ -2740,6 +2740,17 @@ static const struct ecs_field fields[] = {
     { "vulnerability.status", KRT_KEYWORD, 1024 },
 };
 
+/* The scaling_factor of each scaled_float field, from the mapping. */
+static const struct {
+    const char *name;
+    double factor;
+} scaling_factors[] = {
+    { "container.cpu.usage", 1000.0 },
+    { "container.memory.usage", 1000.0 },
+    { "host.cpu.usage", 1000.0 },
+    { "host.target.cpu.usage", 1000.0 },
+};
+
 /* Objects that dotted names imply and fields.csv does not list, sorted the same way. */
 static const struct ecs_field implied_objects[] = {
     { "agent", KRT_OBJECT, 0 },
@@ -3507,6 +3518,17 @@ ecs_lookup(const char *name, size_t len)
     return search(implied_objects,
                   sizeof implied_objects / sizeof implied_objects[0],
                   name, len);
+}
+
+double
+ecs_scaling_factor(const struct ecs_field *f)
+{
+    size_t n = sizeof scaling_factors / sizeof scaling_factors[0];
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(scaling_factors[i].name, f->name) == 0)
+            return scaling_factors[i].factor;
+    }
+    return 0;
 }
 
 const char *

@@ -15,6 +15,7 @@
 
 #include "ecs.h"
 #include "krt_date.h"
+#include "sema_num.h"
 
 #define LINE_MAX_COLS 96
 
@@ -340,6 +341,75 @@ text_expr(struct emitter *e, struct arena *a, const struct ir_node *n,
     return arena_printf(a, "%s(ev, %s, %s, %zu)", fn, f, name, n->u.strs.n);
 }
 
+/*
+ * A test on a floating-point field: its table of keys, each range shown
+ * as the values it spans, then the call (with the scaling factor, for a
+ * scaled_float, written so that strtod reads back the same double).
+ */
+static char *
+float_expr(struct emitter *e, struct arena *a, const struct ir_node *n,
+           const char *f)
+{
+    const struct ir_field *fl = e->p->fields.items[n->field];
+    char *name = arena_printf(a, "%s_keys%u", e->fn, e->next_id++);
+    char lo[48], hi[48], note[112], scale[40];
+
+    fprintf(e->out, "static const struct krt_i64_range %s[] = {\n", name);
+    for (size_t i = 0; i < n->u.i64.n; i++) {
+        const struct krt_i64_range *r = &n->u.i64.items[i];
+        sema_num_key_text(fl->type, n->u.i64.scale, r->first, lo, sizeof lo);
+        sema_num_key_text(fl->type, n->u.i64.scale, r->last, hi, sizeof hi);
+        snprintf(note, sizeof note, "%s - %s", lo, hi);
+        emit_comment(e, 4, note);
+        fputs("    { ", e->out);
+        emit_i64_bound(e->out, r->first);
+        fputs(", ", e->out);
+        emit_i64_bound(e->out, r->last);
+        fputs(" },\n", e->out);
+    }
+    fputs("};\n\n", e->out);
+    if (n->u.i64.scale == 0)
+        return arena_printf(a, "krt_any_float_in(ev, %s, %s, %zu)", f, name,
+                            n->u.i64.n);
+    snprintf(scale, sizeof scale, "%.17g", n->u.i64.scale);
+    if (!strpbrk(scale, ".e"))
+        strcat(scale, ".0");
+    return arena_printf(a, "krt_any_scaled_in(ev, %s, %s, %s, %zu)", f,
+                        scale, name, n->u.i64.n);
+}
+
+/* One bound of a keyword range: its bytes, or none. */
+static void
+emit_str_bound(struct emitter *e, const struct krt_str *b)
+{
+    if (!b->bytes) {
+        fputs("{ 0, 0 }", e->out);
+        return;
+    }
+    fprintf(e->out, "{ %u, ", b->len);
+    emit_string(e, b->bytes, b->len, 10);
+    fputs(" }", e->out);
+}
+
+/* A range of a keyword field: the range as a constant, then the call. */
+static char *
+kw_range_expr(struct emitter *e, struct arena *a, const struct ir_node *n,
+              const char *f)
+{
+    char *name = arena_printf(a, "%s_range%u", e->fn, e->next_id++);
+    bool gt = n->u.kwr.flags & KRT_RANGE_LOWER_EXCL;
+    bool lt = n->u.kwr.flags & KRT_RANGE_UPPER_EXCL;
+
+    fprintf(e->out, "static const struct krt_str_range %s = {\n    ", name);
+    emit_str_bound(e, &n->u.kwr.lower);
+    fputs(",\n    ", e->out);
+    emit_str_bound(e, &n->u.kwr.upper);
+    fprintf(e->out, ",\n    %s%s%s\n};\n\n", gt ? "KRT_RANGE_LOWER_EXCL" : "",
+            gt && lt ? " | " : "", lt ? "KRT_RANGE_UPPER_EXCL"
+                                      : gt ? "" : "0");
+    return arena_printf(a, "krt_any_kw_range(ev, %s, &%s)", f, name);
+}
+
 static char *
 leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
 {
@@ -387,6 +457,10 @@ leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
     case IR_DATE_REL:
         return arena_printf(a, "krt_any_date_rel(ev, %s, %u)", f,
                             n->u.date.slot);
+    case IR_FLOAT_IN:
+        return float_expr(e, a, n, f);
+    case IR_KW_RANGE:
+        return kw_range_expr(e, a, n, f);
     default:
         return NULL;
     }

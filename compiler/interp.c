@@ -58,6 +58,14 @@ interp_eval(const struct ir_node *n, struct krt_event *ev)
                                (krt_u32)n->u.i64.n);
     case IR_DATE_REL:
         return krt_any_date_rel(ev, n->field, n->u.date.slot);
+    case IR_FLOAT_IN:
+        if (n->u.i64.scale != 0)
+            return krt_any_scaled_in(ev, n->field, n->u.i64.scale,
+                                     n->u.i64.items, (krt_u32)n->u.i64.n);
+        return krt_any_float_in(ev, n->field, n->u.i64.items,
+                                (krt_u32)n->u.i64.n);
+    case IR_KW_RANGE:
+        return krt_any_kw_range(ev, n->field, &n->u.kwr);
     }
     assert(!"interp_eval: unknown op");
     return false;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "krt_date.h"
+#include "sema_num.h"
 
 krt_u32
 ir_field_index(struct arena *a, struct ir_program *p, const char *path,
@@ -165,7 +166,8 @@ static bool
 is_set_test(const struct ir_node *n)
 {
     return n->op == IR_KW_IN || n->op == IR_LONG_IN || n->op == IR_IP_IN
-        || n->op == IR_DATE_IN || n->op == IR_TEXT_ANY;
+        || n->op == IR_DATE_IN || n->op == IR_TEXT_ANY
+        || n->op == IR_FLOAT_IN;
 }
 
 /* Bytes of one element of a set test's table. */
@@ -178,6 +180,7 @@ table_elem(const struct ir_node *n)
         return sizeof(struct krt_str);
     case IR_LONG_IN:
     case IR_DATE_IN:
+    case IR_FLOAT_IN:
         return sizeof(struct krt_i64_range);
     case IR_IP_IN:
         return sizeof(struct krt_ip_range);
@@ -198,6 +201,7 @@ table_items(struct ir_node *n, size_t **count)
         return (void **)&n->u.strs.items;
     case IR_LONG_IN:
     case IR_DATE_IN:
+    case IR_FLOAT_IN:
         *count = &n->u.i64.n;
         return (void **)&n->u.i64.items;
     default:
@@ -243,6 +247,7 @@ canonical_leaf(struct ir_node *n)
         return n->u.strs.n ? n : (n->op = IR_FALSE, n);
     case IR_LONG_IN:
     case IR_DATE_IN:
+    case IR_FLOAT_IN:
         n->u.i64.n = ir_merge_i64_ranges(n->u.i64.items, n->u.i64.n);
         return n->u.i64.n ? n : (n->op = IR_FALSE, n);
     case IR_IP_IN:
@@ -401,6 +406,7 @@ static const char *const op_name[] = {
     [IR_BOOL_IS] = "bool_is", [IR_DATE_IN] = "date_in",
     [IR_DATE_REL] = "date_rel", [IR_TEXT_ANY] = "text_any",
     [IR_TEXT_PHRASE] = "text_phrase", [IR_TEXT_WILD] = "text_wild",
+    [IR_FLOAT_IN] = "float_in", [IR_KW_RANGE] = "kw_range",
 };
 
 static void
@@ -443,8 +449,26 @@ dump_rel_bound(FILE *out, const struct krt_str *math, bool excl,
                 math->bytes);
 }
 
+/* The ranges of keys of a floating-point test, as the values they span
+ * (scaled_float: value/factor) and as keys. */
 static void
-dump_leaf(FILE *out, const struct ir_node *n)
+dump_floats(FILE *out, const struct ir_field *f, const struct ir_node *n)
+{
+    char a[48], b[48];
+
+    for (size_t i = 0; i < n->u.i64.n; i++) {
+        const struct krt_i64_range *r = &n->u.i64.items[i];
+        sema_num_key_text(f->type, n->u.i64.scale, r->first, a, sizeof a);
+        sema_num_key_text(f->type, n->u.i64.scale, r->last, b, sizeof b);
+        fprintf(out, " [%s, %s] (keys %lld..%lld)", a, b, r->first,
+                r->last);
+    }
+    if (n->u.i64.scale != 0)
+        fprintf(out, " scaling_factor=%.17g", n->u.i64.scale);
+}
+
+static void
+dump_leaf(FILE *out, const struct ir_program *p, const struct ir_node *n)
 {
     char a[64], b[64];
     switch (n->op) {
@@ -482,6 +506,21 @@ dump_leaf(FILE *out, const struct ir_node *n)
             fputc(']', out);
         }
         break;
+    case IR_FLOAT_IN:
+        dump_floats(out, p->fields.items[n->field], n);
+        break;
+    case IR_KW_RANGE:
+        if (n->u.kwr.lower.bytes) {
+            fputs(n->u.kwr.flags & KRT_RANGE_LOWER_EXCL ? " > " : " >= ",
+                  out);
+            dump_str(out, &n->u.kwr.lower);
+        }
+        if (n->u.kwr.upper.bytes) {
+            fputs(n->u.kwr.flags & KRT_RANGE_UPPER_EXCL ? " < " : " <= ",
+                  out);
+            dump_str(out, &n->u.kwr.upper);
+        }
+        break;
     case IR_DATE_REL:
         fprintf(out, " #%u", n->u.date.slot);
         dump_rel_bound(out, &n->u.date.rel->lower,
@@ -517,7 +556,7 @@ dump_node(FILE *out, const struct ir_program *p, const struct ir_node *n,
     default: {
         const struct ir_field *f = p->fields.items[n->field];
         fprintf(out, " %s", f->name);
-        dump_leaf(out, n);
+        dump_leaf(out, p, n);
         fputc('\n', out);
     }
     }

@@ -36,7 +36,9 @@ enum ir_op {
     IR_DATE_REL,  /* some value, as a date, is in a range read at run start */
     IR_TEXT_ANY,  /* some value's analysed tokens include one of the set */
     IR_TEXT_PHRASE, /* some value's tokens hold these, in a row */
-    IR_TEXT_WILD  /* some value's token matches the pattern */
+    IR_TEXT_WILD, /* some value's token matches the pattern */
+    IR_FLOAT_IN,  /* some value, as its float type's key, is in the ranges */
+    IR_KW_RANGE   /* some value's text lies in the byte range */
 };
 
 /*
@@ -64,7 +66,11 @@ struct ir_node {
         struct {
             struct krt_i64_range *items;
             size_t n;
-        } i64;                       /* IR_LONG_IN, IR_DATE_IN */
+            double scale;            /* IR_FLOAT_IN of a scaled_float:
+                                        its scaling factor; else 0 */
+        } i64;                       /* IR_LONG_IN, IR_DATE_IN, IR_FLOAT_IN
+                                        (keys: krt_double.h) */
+        struct krt_str_range kwr;    /* IR_KW_RANGE */
         struct {
             struct krt_ip_range *items;
             size_t n;
@@ -90,6 +96,8 @@ struct ir_field {
     unsigned ignore_above;
     bool known;   /* in the ECS table (or a mapping); else read as keyword */
 };
+
+struct mapping;
 
 struct ir_tactic {
     const char *id;
@@ -118,6 +126,8 @@ struct ir_program {
     struct ptrvec dates;    /* struct krt_date_rel *: ranges that read the
                                clock, worked out when a run starts */
     const char *origin;     /* what it was built from, for the banner */
+    const struct mapping *mapping; /* field types that add to or override
+                                      ECS's (mapping.h), or NULL; borrowed */
 };
 
 /* Index of 'path' in the program's field table, adding it if new. */

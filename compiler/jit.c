@@ -65,6 +65,9 @@ static const struct {
     { "krt_any_text_wild", (any_fn)krt_any_text_wild },
     { "krt_any_date_in", (any_fn)krt_any_date_in },
     { "krt_any_date_rel", (any_fn)krt_any_date_rel },
+    { "krt_any_float_in", (any_fn)krt_any_float_in },
+    { "krt_any_scaled_in", (any_fn)krt_any_scaled_in },
+    { "krt_any_kw_range", (any_fn)krt_any_kw_range },
     { "krt_exists", (any_fn)krt_exists },
     /* tcc may emit calls to these for copies and initialisers. */
     { "memcpy", (any_fn)memcpy },

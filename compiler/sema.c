@@ -18,7 +18,9 @@
 
 #include "ecs.h"
 #include "krt_run.h"
+#include "mapping.h"
 #include "sema_date.h"
+#include "sema_num.h"
 #include "sema_text.h"
 
 struct sema {
@@ -59,6 +61,7 @@ struct typed_field {
     krt_u32 index;
     enum krt_type type;
     const char *path;
+    double scale;    /* a scaled_float's scaling_factor */
 };
 
 static void
@@ -86,17 +89,19 @@ resolve_field(struct sema *s, const struct ast_literal *f,
                  "yet");
         return false;
     }
-    const struct ecs_field *e = ecs_lookup(t->bytes, t->len);
-    enum krt_type type = e ? e->type : KRT_KEYWORD;
-    unsigned ignore_above = e ? e->ignore_above : 0;
-    if (!e)
+    /* The mapping's type (--mapping) first, then ECS's. */
+    struct mapping_field mf;
+    bool known = mapping_resolve(s->p->mapping, t->bytes, t->len, &mf);
+    enum krt_type type = known ? mf.type : KRT_KEYWORD;
+    unsigned ignore_above = known ? mf.ignore_above : 0;
+    if (!known)
         note_unknown(s, f);
     /* A multi-field (process.command_line.text) reads its parent's values. */
-    size_t path_len = e ? sema_source_len(t->bytes, t->len) : t->len;
+    size_t path_len = known ? mf.path_len : t->len;
     out->index = ir_field_index_named(s->a, s->p, t->bytes, t->len,
-                                      path_len, type, ignore_above,
-                                      e != NULL);
+                                      path_len, type, ignore_above, known);
     out->type = type;
+    out->scale = known ? mf.scaling_factor : 0;
     out->path = ((struct ir_field *)s->p->fields.items[out->index])->name;
     return true;
 }
@@ -283,8 +288,9 @@ static struct ir_node *
 unsupported_type(struct sema *s, const struct typed_field *f,
                  struct span sp)
 {
-    /* LIMIT(types): this type's meaning (text analysis, floating point,
-     * objects) comes with the conformance work; a query on it is refused
+    /* LIMIT(types): the meaning of the other types (objects, geo_point,
+     * unsigned_long, flattened, those a mapping names and kqlc does not
+     * read) comes with the conformance work; a query on one is refused
      * rather than answered wrongly. */
     error_at(s, sp, "field '%s' is of type '%s', which kqlc does not "
              "support yet", f->path, ecs_type_name(f->type));
@@ -303,6 +309,50 @@ date_test(struct sema *s, const struct typed_field *f,
     if (!n)
         error_at(s, v->span, "%s", msg);
     return n;
+}
+
+/* A test of a floating-point field, typed by sema_num.c; 'op' NULL for
+ * f:v.  A value that matches nothing for a reason worth hearing warns. */
+static struct ir_node *
+num_test(struct sema *s, const struct typed_field *f,
+         const struct ast_literal *v, const enum ast_range_op *op,
+         struct span sp)
+{
+    char msg[512];
+    struct ir_node *n = sema_num_test(s->a, f->index, f->type, f->scale,
+                                      f->path, v, op, sp, msg, sizeof msg);
+    if (!n)
+        error_at(s, v->span, "%s", msg);
+    else if (msg[0])
+        diag_report(s->d, s->src, DIAG_WARNING, v->span, "%s", msg);
+    return n;
+}
+
+/* f OP v on a keyword or boolean field, typed by sema_num.c. */
+static struct ir_node *
+other_range(struct sema *s, const struct typed_field *f,
+            const struct ast_node *n)
+{
+    char msg[512];
+    const struct ast_literal *v = &n->u.range.value;
+    const struct ir_field *fl = s->p->fields.items[f->index];
+    if (!fl->known) {
+        /* LIMIT(fields): a field of no known type reads as a keyword,
+         * whose range compares text ("999" > "1000"); a range suggests a
+         * number, so it is refused until --mapping gives the type. */
+        error_at(s, n->span, "a range on field '%s', which has no known "
+                 "type, would compare text: give its type with --mapping",
+                 f->path);
+        return NULL;
+    }
+    struct ir_node *r = f->type == KRT_BOOLEAN
+        ? sema_bool_range(s->a, f->index, f->path, v, n->u.range.op,
+                          n->span, msg, sizeof msg)
+        : sema_kw_range(s->a, f->index, v, n->u.range.op, n->span, msg,
+                        sizeof msg);
+    if (!r)
+        error_at(s, v->span, "%s", msg);
+    return r;
 }
 
 /* A value of a text field, typed by sema_text.c. */
@@ -345,6 +395,8 @@ typed_value(struct sema *s, const struct typed_field *f,
         return bool_value(s, f, v, sp);
     if (f->type == KRT_DATE)
         return date_test(s, f, v, NULL, sp);
+    if (sema_is_float(f->type))
+        return num_test(s, f, v, NULL, sp);
     return unsupported_type(s, f, sp);
 }
 
@@ -476,6 +528,10 @@ sema_range(struct sema *s, const struct ast_node *n)
     if (f.type == KRT_DATE)
         return date_test(s, &f, &n->u.range.value, &n->u.range.op,
                          n->span);
+    if (sema_is_float(f.type))
+        return num_test(s, &f, &n->u.range.value, &n->u.range.op, n->span);
+    if (is_keyword_type(f.type) || f.type == KRT_BOOLEAN)
+        return other_range(s, &f, n);
     if (sema_is_text(f.type)) {
         /* LIMIT(text): a range on a text field compares the analysed
          * tokens of its values as strings, which no rule needs; refused

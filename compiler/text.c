@@ -161,7 +161,9 @@ trim_js(struct text_builder *tb)
 
     if (hi_start < lo)
         hi_start = lo;
-    hi -= text_js_space_suffix(tb->bytes + hi_start, hi - hi_start);
+    /* A value of wildcards alone has no bytes (and no buffer) to trim. */
+    if (hi > hi_start)
+        hi -= text_js_space_suffix(tb->bytes + hi_start, hi - hi_start);
     trim_to(tb, lo, hi);
 }
 

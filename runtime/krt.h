@@ -205,6 +205,37 @@ bool krt_any_text_wild(struct krt_event *ev, krt_u32 field,
                        const struct krt_str *parts, krt_u32 n);
 
 /*
+ * A range of keyword text, compared byte by byte as Lucene compares the
+ * terms of a range query (unsigned bytes, a prefix before the longer
+ * text); 'bytes' NULL on an open side.
+ */
+#define KRT_RANGE_LOWER_EXCL 1u /* '>': the lower bound itself is out */
+#define KRT_RANGE_UPPER_EXCL 2u /* '<': the upper bound itself is out */
+
+struct krt_str_range {
+    struct krt_str lower;
+    struct krt_str upper;
+    krt_u32 flags;
+};
+
+/* Some value's text lies in the range 'r' (keyword-like fields). */
+bool krt_any_kw_range(struct krt_event *ev, krt_u32 field,
+                      const struct krt_str_range *r);
+
+/*
+ * Floating-point fields (double, float, half_float): a value is read as
+ * Elasticsearch reads it for the field's type (rounded to binary32 for
+ * float, then binary16 for half_float) and held as its key, the sortable
+ * bits Lucene compares (-0.0 just below +0.0); the ranges are of keys.
+ */
+bool krt_any_float_in(struct krt_event *ev, krt_u32 field,
+                      const struct krt_i64_range *ranges, krt_u32 n);
+
+/* scaled_float: a value's key is Math.round(value * 'scale'). */
+bool krt_any_scaled_in(struct krt_event *ev, krt_u32 field, double scale,
+                       const struct krt_i64_range *ranges, krt_u32 n);
+
+/*
  * The field has a value Elasticsearch indexes (f:*): not null, and one
  * its type reads, as the tests above read values; "" is no number.  An
  * object counts, when it holds a non-null scalar, for the types the

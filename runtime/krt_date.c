@@ -64,10 +64,14 @@ floor_div(krt_i64 a, krt_i64 b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* a mod b with the sign of b; computed from the remainder so that no
+ * product can overflow near INT64_MIN. */
 static krt_i64
 floor_mod(krt_i64 a, krt_i64 b)
 {
-    return a - floor_div(a, b) * b;
+    krt_i64 r = a % b;
+
+    return r != 0 && (r < 0) != (b < 0) ? r + b : r;
 }
 
 static bool

@@ -61,9 +61,18 @@ bool krt_wild_match(const struct krt_str *parts, krt_u32 n, const char *s,
 
 /*
  * Decode the JSON string body 's' (validated: escapes well formed) into
- * 'out', which has room for 'len' bytes; returns the decoded length.
+ * 'out', which has room for 'len' bytes; returns the decoded length.  A
+ * surrogate escape that is not half of a pair decodes as U+FFFD, as
+ * Lucene indexes it.
  */
 size_t krt_unescape(const char *s, size_t len, char *out);
+
+/*
+ * As krt_unescape, for a key: a surrogate escape that is not half of a
+ * pair decodes as itself, three bytes that no UTF-8 text holds, so that
+ * keys compare as Elasticsearch compares them (as UTF-16 strings).
+ */
+size_t krt_unescape_key(const char *s, size_t len, char *out);
 
 /*
  * Value 'v' of event 'ev' as an integer field of type 'type' reads it:

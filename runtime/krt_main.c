@@ -85,6 +85,24 @@ usage_error(const struct krt_options *opt, const char *what, const char *arg)
     return 2;
 }
 
+/* Option 'name', which takes one value, given 'first' then 'second'. */
+static int
+given_twice(const struct krt_options *opt, const char *name,
+            const char *first, const char *second, const char *why)
+{
+    KRT_LOG(KRT_LOG_ERROR, "%s: error: %s given twice, '%s' then '%s'%s",
+            opt->name, name, first, second, why);
+    KRT_LOG(KRT_LOG_ERROR, "%s: note: '%s --help' lists the options",
+            opt->name, opt->name);
+    return 2;
+}
+
+/* The values of the options krt_options_parse has seen that take one. */
+struct given {
+    const char *format;
+    const char *dataset;
+};
+
 static int
 set_format(struct krt_options *opt, const char *val)
 {
@@ -111,22 +129,42 @@ set_now(struct krt_options *opt, const char *val)
                        "milliseconds, not", val ? val : "");
 }
 
+/*
+ * --format, once or again with the same value; --dataset, once: a data
+ * stream has one dataset.
+ */
+static int
+set_once(struct krt_options *opt, struct given *given, const char *name,
+         const char *val)
+{
+    if (strcmp(name, "--format") == 0) {
+        if (val && given->format && strcmp(val, given->format) != 0)
+            return given_twice(opt, name, given->format, val, "");
+        given->format = val;
+        return set_format(opt, val);
+    }
+    if (!val)
+        return usage_error(opt, "missing value after", name);
+    if (given->dataset)
+        return given_twice(opt, name, given->dataset, val,
+                           ": a data stream has one dataset");
+    given->dataset = opt->dataset = val;
+    return KRT_RUN_GO;
+}
+
 /* One option at argv[*i]: KRT_RUN_GO, or the exit status. */
 static int
-option(struct krt_options *opt, const struct krt_program *prog, int argc,
-       char **argv, int *i)
+option(struct krt_options *opt, struct given *given,
+       const struct krt_program *prog, int argc, char **argv, int *i)
 {
     const char *a = argv[*i], *val;
 
     if (is_option("--format", argc, argv, i, &val))
-        return set_format(opt, val);
+        return set_once(opt, given, "--format", val);
     if (is_option("--now", argc, argv, i, &val))
         return set_now(opt, val);
-    if (is_option("--dataset", argc, argv, i, &val)) {
-        opt->dataset = val;
-        return val ? KRT_RUN_GO
-                   : usage_error(opt, "missing value after", a);
-    }
+    if (is_option("--dataset", argc, argv, i, &val))
+        return set_once(opt, given, "--dataset", val);
     if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
         opt->quiet = true;
         return KRT_RUN_GO;
@@ -155,6 +193,7 @@ krt_options_parse(struct krt_options *opt, const struct krt_program *prog,
 {
     int nfiles = 0;
     bool options = true;
+    struct given given = { NULL, NULL };
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -168,7 +207,7 @@ krt_options_parse(struct krt_options *opt, const struct krt_program *prog,
             argv[1 + nfiles++] = argv[i];
             continue;
         }
-        status = option(opt, prog, argc, argv, &i);
+        status = option(opt, &given, prog, argc, argv, &i);
         if (status != KRT_RUN_GO)
             return status;
     }

@@ -2,11 +2,17 @@
  * krt_num.c - integer fields: numbers and numeric strings read as
  * Elasticsearch coerces them, and lookups in range tables.
  *
- * Text (strings, and the values of queries) is read exactly as Java's
- * BigDecimal reads it, then truncated toward zero.  Such a value is
- * never held as a double: the digits are accumulated in 64 bits and the
- * first one that would pass 2^63 ends the work, so a number of thousands
- * of digits costs one pass over its text.
+ * Text (strings, and the values of queries) on a long field is read
+ * exactly as Java's BigDecimal reads it, then truncated toward zero.
+ * Such a value is never held as a double: the digits are accumulated in
+ * 64 bits and the first one that would pass 2^63 ends the work, so a
+ * number of thousands of digits costs one pass over its text.
+ *
+ * integer, short and byte read text as Elasticsearch's parsers of those
+ * types do: Double.parseDouble (krt_java_double), a range check of the
+ * double, then Java's cast toward zero.  So " 26 ", "26d" and "0x1Ap0"
+ * are 26, and "2147483647.5" is out of an integer's range although its
+ * integer part is not.
  *
  * A JSON number token with a fraction or an exponent is read as the
  * JSON parser Elasticsearch uses (Jackson) reads it: as the nearest
@@ -15,9 +21,11 @@
 #include "krt_run.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "krt_double.h"
 #include "krt_event.h"
 
 /* A decimal as BigDecimal's syntax splits it. */
@@ -168,6 +176,42 @@ has_fraction(const struct decimal *d)
     return false;
 }
 
+/* Bounds of the narrower integer types, as doubles. */
+static void
+type_bounds(krt_u32 type, double *lo, double *hi)
+{
+    unsigned bits = type_bits(type);
+
+    *hi = ldexp(1.0, (int)bits - 1) - 1;
+    *lo = -ldexp(1.0, (int)bits - 1);
+}
+
+/*
+ * A query value of an integer, short or byte field, as the mappers'
+ * parse(Object) reads it: Double.parseDouble, the type's range, the
+ * cast.  The fraction and the sign are the double's (hasDecimalPart and
+ * signum).
+ *
+ * LIMIT(num): Elasticsearch reads "NaN" as 0 with a fraction and no
+ * sign, which makes f:NaN match nothing and f >= NaN mean f >= 0; no
+ * rule asks that, so a NaN query value is refused as no number.
+ */
+static enum krt_int_status
+parse_narrow(const char *s, size_t len, krt_u32 type, struct krt_number *out)
+{
+    double d, lo, hi;
+
+    if (!krt_java_double(s, len, &d) || isnan(d))
+        return KRT_INT_NAN;
+    type_bounds(type, &lo, &hi);
+    if (d < lo || d > hi)
+        return KRT_INT_RANGE;
+    out->value = (krt_i64)d;
+    out->fraction = d != trunc(d);
+    out->negative = d < 0;
+    return KRT_INT_OK;
+}
+
 enum krt_int_status
 krt_parse_number(const char *s, size_t len, krt_u32 type,
                  struct krt_number *out)
@@ -175,6 +219,8 @@ krt_parse_number(const char *s, size_t len, krt_u32 type,
     struct decimal d;
     krt_u64 mag, neg_max;
 
+    if (type_bits(type) < 64)
+        return parse_narrow(s, len, type, out);
     if (!split_decimal(s, len, &d))
         return KRT_INT_NAN;
     if (!magnitude(&d, &mag))
@@ -188,12 +234,39 @@ krt_parse_number(const char *s, size_t len, krt_u32 type,
     return KRT_INT_OK;
 }
 
+/*
+ * A string value of an integer, short or byte field, as the document
+ * parser reads it (XContentParser.intValue and shortValue): the double
+ * must lie within the type, or within int for byte, whose mapper then
+ * checks the int it cast.  Java casts NaN to 0, and so does this.
+ */
+static enum krt_int_status
+narrow_value(const char *s, size_t len, krt_u32 type, krt_i64 *out)
+{
+    double d, lo, hi;
+    krt_i64 x;
+
+    if (!krt_java_double(s, len, &d))
+        return KRT_INT_NAN;
+    type_bounds(type == KRT_BYTE ? KRT_INTEGER : type, &lo, &hi);
+    if (d < lo || d > hi)
+        return KRT_INT_RANGE;
+    x = isnan(d) ? 0 : (krt_i64)d;
+    if (type == KRT_BYTE && (x < -128 || x > 127))
+        return KRT_INT_RANGE;
+    *out = x;
+    return KRT_INT_OK;
+}
+
 enum krt_int_status
 krt_parse_int(const char *s, size_t len, krt_u32 type, krt_i64 *out)
 {
     struct krt_number n;
-    enum krt_int_status st = krt_parse_number(s, len, type, &n);
+    enum krt_int_status st;
 
+    if (type_bits(type) < 64)
+        return narrow_value(s, len, type, out);
+    st = krt_parse_number(s, len, type, &n);
     if (st == KRT_INT_OK)
         *out = n.value;
     return st;

@@ -151,11 +151,13 @@ enum krt_int_status {
 };
 
 /*
- * Parse the 'len' bytes of 's' as a number for an integer field of
+ * Parse the 'len' bytes of 's', a string value of an integer field of
  * type 'type' (KRT_LONG, KRT_INTEGER, KRT_SHORT, KRT_BYTE; any other
- * type reads as KRT_LONG): a sign, digits, a fraction, an exponent, as
- * Java's BigDecimal reads them, exactly, then truncated toward zero.
- * '*out' is set only on KRT_INT_OK.
+ * type reads as KRT_LONG), as Elasticsearch's document parser does: for
+ * long, a sign, digits, a fraction, an exponent, as Java's BigDecimal
+ * reads them, exactly, then truncated toward zero; for the others, as
+ * Double.parseDouble reads them, held to the type's range, then cast
+ * toward zero ("NaN" is 0).  '*out' is set only on KRT_INT_OK.
  */
 enum krt_int_status krt_parse_int(const char *s, size_t len, krt_u32 type,
                                   krt_i64 *out);
@@ -169,9 +171,12 @@ struct krt_number {
 };
 
 /*
- * As krt_parse_int, keeping what truncation drops: a term query with a
- * fraction matches nothing on an integer field, and a fractional range
- * bound moves toward the range (the compiler needs both).
+ * A query value of an integer field, as Elasticsearch's mappers read
+ * one (parse(Object)): as krt_parse_int, except that the range check of
+ * a byte is the byte's own and "NaN" is refused.  It keeps what
+ * truncation drops: a term query with a fraction matches nothing on an
+ * integer field, and a fractional range bound moves toward the range
+ * (the compiler needs both).
  */
 enum krt_int_status krt_parse_number(const char *s, size_t len,
                                      krt_u32 type, struct krt_number *out);

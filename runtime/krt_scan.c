@@ -27,13 +27,18 @@
 
 #define ROOT 0u
 
-/* One part of a field path.  Siblings are chained; names are borrowed. */
+/*
+ * One part of a field path.  Siblings are chained; names are borrowed.
+ * 'flat' marks a flattened field: the keys of the objects below it are
+ * its own, which Elasticsearch takes as they are (field_names).
+ */
 struct node {
     const char *name;
     krt_u32 len;
     krt_u32 child;   /* first child, or KRT_NONE */
     krt_u32 sibling; /* next child of the same parent, or KRT_NONE */
     krt_u32 slot;    /* where values go when a field ends here */
+    bool flat;
 };
 
 /*
@@ -42,7 +47,8 @@ struct node {
  * it, obj_first .. obj_first + obj_count - 1, learn at its close whether
  * it held a non-null scalar: whether 'leaves' grew meanwhile.  While an
  * object is the innermost open one, its keys are keys[keys_first ..];
- * 'key_bits' has two bits set per key, chosen by its hash.
+ * 'key_bits' has two bits set per key, chosen by its hash.  'flat': it
+ * lies inside a flattened field, whose keys are not field names.
  */
 struct frame {
     krt_u32 node;
@@ -51,6 +57,7 @@ struct frame {
     krt_u32 leaves;
     krt_u32 keys_first;
     bool array;
+    bool flat;
     krt_u64 key_bits;
 };
 
@@ -208,7 +215,8 @@ insert_path(struct krt_scanner *sc, const char *path)
         if (c == KRT_NONE) {
             c = sc->nnodes++;
             sc->nodes[c] = (struct node){ s, (krt_u32)len, KRT_NONE,
-                                          sc->nodes[node].child, KRT_NONE };
+                                          sc->nodes[node].child, KRT_NONE,
+                                          false };
             sc->nodes[node].child = c;
         }
         node = c;
@@ -240,7 +248,8 @@ build_trie(struct krt_scanner *sc, const struct krt_field *fields,
     sc->field_slot = malloc((nfields ? nfields : 1) * sizeof(krt_u32));
     if (!sc->nodes || !sc->field_slot)
         return false;
-    sc->nodes[ROOT] = (struct node){ "", 0, KRT_NONE, KRT_NONE, KRT_NONE };
+    sc->nodes[ROOT] = (struct node){ "", 0, KRT_NONE, KRT_NONE, KRT_NONE,
+                                     false };
     sc->nnodes = 1;
     for (krt_u32 f = 0; f < nfields; f++) {
         krt_u32 node;
@@ -249,6 +258,7 @@ build_trie(struct krt_scanner *sc, const struct krt_field *fields,
         if (!path_ok(fields[f].path))
             continue;
         node = insert_path(sc, fields[f].path);
+        sc->nodes[node].flat |= fields[f].type == KRT_FLATTENED;
         if (sc->nodes[node].slot == KRT_NONE)
             sc->nodes[node].slot = sc->nslots++;
         sc->field_slot[f] = sc->nodes[node].slot;
@@ -502,31 +512,26 @@ unicode_escape(const unsigned char *p, const unsigned char *end)
     return u;
 }
 
-/* Past the escape at 'p' (a backslash), or NULL when it is invalid. */
+/*
+ * Past the escape at 'p' (a backslash), or NULL when it is invalid.  A
+ * surrogate needs no other half: Jackson reads each \uXXXX as one UTF-16
+ * unit, paired or not, so Elasticsearch takes a string holding a lone
+ * one (krt_unescape says what it becomes).
+ */
 static const unsigned char *
 escape(struct scan *s, const unsigned char *p)
 {
-    long u, lo;
-
     if (p + 1 < s->end && p[1] != '\0' && strchr("\"\\/bfnrt", p[1]))
         return p + 2;
     if (p + 1 == s->end || p[1] != 'u') {
         fail(s, p, "invalid escape in a string");
         return NULL;
     }
-    u = unicode_escape(p, s->end);
-    if (u < 0) {
+    if (unicode_escape(p, s->end) < 0) {
         fail(s, p, "invalid \\u escape in a string");
         return NULL;
     }
-    if (u < 0xd800 || u > 0xdfff)
-        return p + 6;
-    lo = unicode_escape(p + 6, s->end);
-    if (u > 0xdbff || lo < 0xdc00 || lo > 0xdfff) {
-        fail(s, p, "unpaired surrogate in a \\u escape");
-        return NULL;
-    }
-    return p + 12;
+    return p + 6;
 }
 
 /*
@@ -726,9 +731,11 @@ hash_key(const char *s, size_t len)
 }
 
 /*
- * The high bit of each byte of 'w' that ends a plain run in a string:
- * '"', a backslash, a control character or a byte past ASCII.  Exact up
- * to the first such byte: borrows run upward from a matching byte only.
+ * The high bit of each byte of 'w' that ends a plain run in a key: '"',
+ * a backslash, a control character, a byte past ASCII, or a space (the
+ * rare key that holds one is looked at as a field name on the slow
+ * path).  Exact up to the first such byte: borrows run upward from a
+ * matching byte only.
  */
 static krt_u64
 specials(krt_u64 w)
@@ -736,7 +743,7 @@ specials(krt_u64 w)
     krt_u64 q = w ^ (ONES * '"');
     krt_u64 b = w ^ (ONES * '\\');
     krt_u64 m = ((q - ONES) & ~q) | ((b - ONES) & ~b)
-                | ((w - ONES * 0x20) & ~w) | w;
+                | ((w - ONES * 0x21) & ~w) | w;
 
     return m & ONES << 7;
 }
@@ -754,30 +761,57 @@ first_byte(krt_u64 m)
 #endif
 }
 
+/* The high bit of each dot of 'w', and maybe of a byte above one. */
+static krt_u64
+dots(krt_u64 w)
+{
+    krt_u64 x = w ^ (ONES * '.');
+
+    return (x - ONES) & ~x & ONES << 7;
+}
+
 /*
  * Past the key whose body starts at 'body', as string_end, with '*hash'
  * the hash of its bytes when it holds no escape.  Plain text is read and
- * hashed eight bytes at a time; the rest goes through string_end.
+ * hashed eight bytes at a time, and looked at as a field name on the
+ * way: '*sound' is set when no byte of it asks field_name for a closer
+ * look, so that it is a field name as it is: no dot first, last or after
+ * a dot, no space (specials), and not empty.  A byte wrongly marked (a
+ * byte above a dot, or past the key in its last word) only costs that
+ * look.  The rest goes through string_end, '*sound' unset.
  */
 static const unsigned char *
 key_end(struct scan *s, const unsigned char *body, unsigned *flags,
-        krt_u32 *hash)
+        krt_u32 *hash, bool *sound)
 {
     const unsigned char *p = body;
     const unsigned char *q;
     krt_u64 h = HASH_SEED;
+    krt_u64 dot = 0x80; /* bit 7: the byte before the word is a dot, or
+                           the word starts the key */
+    krt_u64 odd = 0;
 
+    *sound = false;
     for (; WORD_KEYS && s->end - p >= 8; p += 8) {
         krt_u64 w = load8(p);
         krt_u64 m = specials(w);
+        krt_u64 d = dots(w);
+        krt_u64 after_dot = dot; /* per byte, as 'dot' */
         unsigned k;
 
+        if (d) {
+            after_dot |= d << 8;
+            odd |= d & after_dot;
+        }
+        dot = d >> 56;
         if (m) {
             k = first_byte(m);
             if (p[k] != '"')
                 break;
             *flags = 0;
             *hash = hash_rest(h, (const char *)p, k, (size_t)(p + k - body));
+            /* the closing quote after a dot, or first: "x." or "" */
+            *sound = !(odd | (m & (0 - m) & after_dot));
             return p + k + 1;
         }
         h = hash_word(h, w);
@@ -804,7 +838,7 @@ decode_key(struct krt_scanner *sc, const unsigned char *body, size_t len,
     }
     if (!reserve_bytes(&sc->key, &sc->keycap, len))
         return false;
-    *out = krt_unescape((const char *)body, len, sc->key);
+    *out = krt_unescape_key((const char *)body, len, sc->key);
     *text = sc->key;
     *hash = hash_key(*text, *out);
     return true;
@@ -826,7 +860,7 @@ same_key(struct scan *s, const struct seen_key *k, const char *text,
             *nomem = true;
             return false;
         }
-        n = krt_unescape(raw, n, s->sc->other);
+        n = krt_unescape_key(raw, n, s->sc->other);
         raw = s->sc->other;
     }
     return n == len && memcmp(raw, text, len) == 0;
@@ -933,9 +967,13 @@ find_in_index(struct scan *s, krt_u32 first, krt_u32 n, krt_u32 hash,
     return KEY_NEW;
 }
 
-/* The reason for a repeat of the key 'body' (raw, 'len' bytes). */
+/*
+ * A reason that names the key 'body' (raw, 'len' bytes, cut short when
+ * long) between 'before' and 'after', in sc->why.
+ */
 static void
-name_key(struct krt_scanner *sc, const unsigned char *body, size_t len)
+name_key(struct krt_scanner *sc, const char *before,
+         const unsigned char *body, size_t len, const char *after)
 {
     const size_t max = 64;
     size_t n = len;
@@ -945,8 +983,8 @@ name_key(struct krt_scanner *sc, const unsigned char *body, size_t len)
         while (n > 0 && (body[n] & 0xc0) == 0x80)
             n--; /* not inside a UTF-8 sequence */
     }
-    snprintf(sc->why, sizeof sc->why, "duplicate key '%.*s%s'", (int)n,
-             (const char *)body, n < len ? "..." : "");
+    snprintf(sc->why, sizeof sc->why, "%s'%.*s%s'%s", before, (int)n,
+             (const char *)body, n < len ? "..." : "", after);
 }
 
 static bool
@@ -993,8 +1031,121 @@ remember_key(struct scan *s, const unsigned char *body, size_t rawlen,
             hash, (krt_u32)(body - s->line), (krt_u32)rawlen,
             (flags & KRT_VF_ESCAPED) != 0 };
     else if (seen == KEY_REPEATED)
-        name_key(sc, body, rawlen);
+        name_key(sc, "duplicate key ", body, rawlen, "");
     return seen;
+}
+
+/* ----------------------------------------------------- field names */
+
+/*
+ * Elasticsearch refuses a document holding a key it makes no field name
+ * of (DocumentParser and DotExpandingXContentParser, which splits keys
+ * at their dots): a key that is empty or only white space, or that,
+ * once the dots at its end are dropped, is nothing or has a part between
+ * dots that is empty or only white space (".x", "a..b", "a. .b").  Dots
+ * at the end are dropped: "x." is the field x.  White space is what
+ * Java's Character.isWhitespace says.  This holds for every key of
+ * every object, at any depth, in arrays too, but for keys inside a
+ * flattened field, which Elasticsearch takes as they are.
+ *
+ * LIMIT(field-names): the scanner knows a flattened field only when the
+ * program reads it, and knows nothing of objects mapped with subobjects
+ * false (whose keys Elasticsearch does not split, though it refuses ""
+ * and white space) or enabled false (not parsed at all).  Below those it
+ * checks keys all the same: a line Elasticsearch would take is counted
+ * malformed, with its reason, and not evaluated.
+ */
+
+/* The length of the white space character at 's', or 0 when none is. */
+static size_t
+white_len(const unsigned char *s, const unsigned char *end)
+{
+    if (*s == ' ' || (*s >= '\t' && *s <= '\r') || (*s >= 0x1c && *s <= 0x1f))
+        return 1;
+    if (end - s < 3)
+        return 0;
+    if ((s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)     /* U+1680 */
+        || (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)  /* U+3000 */
+        || (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)) /* U+205F */
+        return 3;
+    if (s[0] != 0xe2 || s[1] != 0x80)
+        return 0;
+    /* U+2000 to U+200A but the no-break U+2007; U+2028, U+2029 */
+    if ((s[2] <= 0x8a && s[2] != 0x87) || s[2] == 0xa8 || s[2] == 0xa9)
+        return 3;
+    return 0;
+}
+
+/* Whether 's' .. 'end' is only white space (or nothing). */
+static bool
+blank(const char *s, const char *end)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n;
+
+    for (; p < (const unsigned char *)end; p += n) {
+        n = white_len(p, (const unsigned char *)end);
+        if (n == 0)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Why Elasticsearch makes no field name of the decoded key 'key' (the
+ * end of a reason that names it), or NULL when it does.
+ */
+static const char *
+name_fault(const char *key, size_t len)
+{
+    const char *end = key + len;
+    const char *part, *dot;
+
+    if (!memchr(key, '.', len))
+        return blank(key, end) ? " is only white space" : NULL;
+    while (end > key && end[-1] == '.')
+        end--;
+    if (end == key)
+        return " is only dots";
+    for (part = key;; part = dot + 1) {
+        dot = memchr(part, '.', (size_t)(end - part));
+        if ((dot ? dot : end) == part)
+            return " has an empty part";
+        if (blank(part, dot ? dot : end))
+            return " has a part of only white space";
+        if (!dot)
+            return NULL;
+    }
+}
+
+/*
+ * Take the decoded key 'text' of the key whose body, raw, is 'rawlen'
+ * bytes after the quote 'q', as Elasticsearch takes a field name: check
+ * it and drop its final dots from '*len'.  Keys inside a flattened field
+ * stay as they are.  False, the line failed, when Elasticsearch refuses
+ * the key.  (key_end finds most keys sound, which need none of this.)
+ */
+static bool
+field_name(struct scan *s, const unsigned char *q, size_t rawlen,
+           const char *text, size_t *len)
+{
+    const char *why;
+
+    if (s->sc->frames[s->depth - 1].flat)
+        return true;
+    if (*len == 0) {
+        fail(s, q, "field name cannot be empty");
+        return false;
+    }
+    why = name_fault(text, *len);
+    if (why) {
+        name_key(s->sc, "field name ", q + 1, rawlen, why);
+        fail(s, q, s->sc->why);
+        return false;
+    }
+    while (text[*len - 1] == '.')
+        (*len)--;
+    return true;
 }
 
 /* ------------------------------------------------------- structure */
@@ -1005,9 +1156,11 @@ open_container(struct scan *s, bool array)
     krt_u32 slot = slot_of(s, s->node);
     struct frame *f;
     const unsigned char *p;
+    bool flat = s->node != KRT_NONE && s->sc->nodes[s->node].flat;
 
     if (s->depth == KRT_MAX_DEPTH)
         return fail(s, s->p, "nesting deeper than 1000 levels");
+    flat |= s->depth > 0 && s->sc->frames[s->depth - 1].flat;
     if (!array && slot != KRT_NONE) {
         if (!add_value(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0))
             return fail_nomem(s);
@@ -1015,7 +1168,7 @@ open_container(struct scan *s, bool array)
     }
     f = &s->sc->frames[s->depth++];
     *f = (struct frame){ s->node, s->obj_first, s->obj_count, s->leaves,
-                         s->sc->nkeys, array, 0 };
+                         s->sc->nkeys, array, flat, 0 };
     p = skip_space(s->p + 1, s->end);
     s->p = p;
     if (p < s->end && *p == (array ? ']' : '}'))
@@ -1142,22 +1295,22 @@ key(struct scan *s)
     const unsigned char *q;
     unsigned flags;
     const char *text;
-    size_t len;
+    size_t len, rawlen;
     krt_u32 hash = 0;
+    bool sound;
 
     if (p == s->end)
         return fail(s, p, "line ends where a key was expected");
     if (*p != '"')
         return fail(s, p, "expected a string key");
-    q = key_end(s, p + 1, &flags, &hash);
+    q = key_end(s, p + 1, &flags, &hash, &sound);
     if (!q)
         return STEP_FAIL;
     s->p = p;
-    if (!decode_key(s->sc, p + 1, (size_t)(q - 1 - (p + 1)), flags, &text,
-                    &len, &hash))
+    rawlen = (size_t)(q - 1 - (p + 1));
+    if (!decode_key(s->sc, p + 1, rawlen, flags, &text, &len, &hash))
         return fail_nomem(s);
-    switch (remember_key(s, p + 1, (size_t)(q - 1 - (p + 1)), flags, text,
-                         len, hash)) {
+    switch (remember_key(s, p + 1, rawlen, flags, text, len, hash)) {
     case KEY_NEW:
         break;
     case KEY_REPEATED:
@@ -1165,6 +1318,8 @@ key(struct scan *s)
     default:
         return fail_nomem(s);
     }
+    if (!sound && !field_name(s, p, rawlen, text, &len))
+        return STEP_FAIL;
     if (!place_key(s, text, len))
         return fail_nomem(s);
     p = skip_space(q, s->end);

@@ -9,10 +9,11 @@
 # KQLC_BUILD and KQLC_BIN name the build tested (build and bin, or
 # make asan-test's build-asan and bin-asan).  With KQLC_SANITIZE set,
 # every sanitized process (kqlc, the test programs, the detectors kqlc
-# builds) writes its AddressSanitizer, LeakSanitizer or UBSan reports to
-# files of their own rather than to a standard error that a test may
-# discard or not read: a test that leaves any fails once more, and they
-# are shown, then kept in $KQLC_BUILD/sanitizer/NAME/.
+# builds) writes its AddressSanitizer and LeakSanitizer reports to files
+# of their own rather than to a standard error that a test may discard
+# or not read.  A test whose processes left any, or whose output holds a
+# UBSan report, fails once more; the reports are shown, then kept in
+# $KQLC_BUILD/sanitizer/NAME/.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 build=${KQLC_BUILD:-build}
@@ -30,15 +31,26 @@ if [ -n "${KQLC_SANITIZE:-}" ]; then
     ASAN_OPTIONS="log_path=$reports/new/asan:detect_leaks=1"
     ASAN_OPTIONS="$ASAN_OPTIONS:check_initialization_order=1"
     ASAN_OPTIONS="$ASAN_OPTIONS:detect_stack_use_after_return=1"
-    UBSAN_OPTIONS="log_path=$reports/new/ubsan:print_stacktrace=1"
+    UBSAN_OPTIONS="print_stacktrace=1"
     export ASAN_OPTIONS UBSAN_OPTIONS
 fi
 
+# The first line of a UBSan report.  gcc's UBSan is a runtime apart from
+# ASan's and writes to standard error whatever log_path says: its reports
+# are found in the output of a test (and, by tests/e2e/lib.sh, in the
+# files where end-to-end checks keep a program's standard error).  With
+# -fno-sanitize-recover, each also aborts its program.
+ubsan_line='^[^ ]+:[0-9]+:[0-9]+: runtime error: '
+
 # sanitizer_reports NAME: when the processes of test NAME left sanitizer
-# reports, show them, keep them under NAME and count one failure.
+# reports (files, or UBSan's in its output), show them, keep them under
+# NAME and count one failure.
 sanitizer_reports() {
     [ -n "${KQLC_SANITIZE:-}" ] || return 0
     test_name=$1
+    if grep -qE "$ubsan_line" "$log"; then
+        cp "$log" "$reports/new/output-with-ubsan"
+    fi
     set -- "$reports/new"/*
     [ -e "$1" ] || return 0
     failed=$((failed + 1))
@@ -46,7 +58,11 @@ sanitizer_reports() {
         "$reports/$test_name"
     for r in "$@"; do
         echo "  $(basename "$r"):"
-        sed -e 's/^/    /' "$r" | head -n 40
+        if grep -qE "$ubsan_line" "$r"; then
+            grep -E -A 40 "$ubsan_line" "$r"
+        else
+            cat "$r"
+        fi | head -n 40 | sed -e 's/^/    /'
     done
     mkdir -p "$reports/$test_name"
     mv "$@" "$reports/$test_name/"

@@ -14,7 +14,6 @@ PORT26_RULE="$ROOT/rules/command_and_control_smtp_to_the_internet_port_26.toml"
 # for inspection when KQLC_KEEP is set.
 mkdir -p "$BUILD_DIR/e2e"
 WORK=$(mktemp -d "$BUILD_DIR/e2e/$(basename "$0" .sh).XXXXXX")
-[ -n "${KQLC_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
 
 ok() { echo "ok $*"; }
 skip() { echo "skip $*"; }
@@ -25,6 +24,41 @@ not_ok() {
         echo "    $line"
     done
 }
+
+# gcc's UBSan is a runtime apart from ASan's and writes its reports to
+# standard error whatever log_path says (tests/run.sh collects ASan's):
+# under make asan-test, a report that a check kept in a file of $WORK
+# fails here.  (Each one also aborted its program.)
+ubsan_reports() {
+    grep -rlE '^[^ ]+:[0-9]+:[0-9]+: runtime error: ' "$WORK" 2>/dev/null \
+        | while read -r f; do
+            echo "not ok sanitizer: a UBSan report in ${f#"$WORK"/}"
+            grep -E -A 12 '^[^ ]+:[0-9]+:[0-9]+: runtime error: ' "$f" \
+                | head -n 40 | sed -e 's/^/    /'
+        done
+}
+
+finish() {
+    [ -z "${KQLC_SANITIZE:-}" ] || ubsan_reports
+    [ -n "${KQLC_KEEP:-}" ] || rm -rf "$WORK"
+}
+trap finish EXIT
+
+# ASan reserves terabytes of address space for its shadow memory, so no
+# sanitized program starts under a limit on virtual memory: under make
+# asan-test, 'ulimit -v KB' becomes ASan's limit on resident memory,
+# which bounds what such a check means to bound.
+if [ -n "${KQLC_SANITIZE:-}" ]; then
+    ulimit() {
+        if [ $# -eq 2 ] && [ "$1" = -v ]; then
+            ulimit_mb=$((($2 + 1023) / 1024))
+            ASAN_OPTIONS="${ASAN_OPTIONS:-}:hard_rss_limit_mb=$ulimit_mb"
+            export ASAN_OPTIONS
+        else
+            command ulimit "$@"
+        fi
+    }
+fi
 
 # check NAME EXPECTED ACTUAL: compare two strings.
 check() {

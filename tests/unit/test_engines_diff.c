@@ -11,7 +11,11 @@
  * all three engines.  Text fields (and a text multi-field beside its
  * keyword parent) get words, phrases and wildcards in queries, and
  * sentences with punctuation, case, scripts, emoji and overlong tokens
- * in events.  All queries become the rules of one program, which
+ * in events.  Floating-point fields (float, double, scaled_float from
+ * ECS; half_float and a scaled_float of factor 3.3 from a mapping) get
+ * numbers in Java's syntax, signed zeros, NaN and infinities, terms and
+ * ranges; keyword and boolean fields get ranges too.
+ * All queries become the rules of one program, which
  * runs three ways: the native detector built with cc, the JIT, and the
  * interpreter.  Every (query, event) verdict must agree.
  * KQLC_DIFF_ROUNDS sets the number of rounds (make fuzz-diff runs many)
@@ -34,6 +38,7 @@
 #include "jit.h"
 #include "krt_date.h"
 #include "krt_run.h"
+#include "mapping.h"
 
 #define NQUERIES 60
 #define NEVENTS 60
@@ -97,7 +102,8 @@ put(struct buf *b, const char *fmt, ...)
  * values events hold at its parent's path; K_CMD: that parent, a keyword
  * field (ignore_above 1024, which its multi-field ignores) whose values
  * are sentences. */
-enum kind { K_KW, K_LONG, K_IP, K_BOOL, K_DATE, K_TEXT, K_SUB, K_CMD };
+enum kind { K_KW, K_LONG, K_IP, K_BOOL, K_DATE, K_TEXT, K_SUB, K_CMD,
+             K_NUM };
 
 static const struct {
     const char *path;
@@ -122,6 +128,35 @@ static const struct {
     { "error.message", K_TEXT },
     { "email.subject", K_CMD },
     { "email.subject.text", K_SUB },
+    { "event.risk_score", K_NUM },            /* float */
+    { "gen_ai.request.temperature", K_NUM },  /* double */
+    { "host.cpu.usage", K_NUM },              /* scaled_float, 1000 */
+    { "custom.half", K_NUM },                 /* half_float (mapping) */
+    { "custom.scaled", K_NUM },               /* scaled_float, 3.3 */
+};
+
+/* The mapping that types the custom.* fields above but custom.tag. */
+static const char test_mapping[] =
+    "{\"idx\":{\"mappings\":{\"properties\":{\"custom\":{\"properties\":{"
+    "\"half\":{\"type\":\"half_float\"},"
+    "\"scaled\":{\"type\":\"scaled_float\",\"scaling_factor\":3.3}}}}}}}";
+static struct mapping *mapping;
+
+/* Numbers in queries: Java's syntax, signed zeros, rounding edges (no
+ * infinity: a scaled_float refuses it, as BigDecimal does). */
+static const char *const nums_query[] = {
+    "0.1", "0", "-0", "\"-0.0\"", "0.5", "0.0005", "0.0004", "79.99", "1",
+    "-1", "65504", "65519", "1e-8", "0x1p-1", "\" 0.5 \"", "0.5f", "1e39",
+    "3.4028235e38", "0.30000000000000004", "0.3", "1e300", "-1e300",
+    "1.0000000596046448",
+};
+/* Numbers in events, with words, booleans and nulls. */
+static const char *const nums_event[] = {
+    "0.1", "\"0.1\"", "-0", "-0.0", "\"-0\"", "0", "0.5", "\" 0.5d \"",
+    "\"0x1p-1\"", "1e39", "65519", "65520", "0.0005", "0.0004", "79.99",
+    "\"NaN\"", "\"Infinity\"", "\"\"", "true", "null", "1e-8", "-1", "1",
+    "0.3", "0.30000000000000004", "\"1.0000000596046448\"", "\"x\"",
+    "1e400", "0.1e1",
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -246,6 +281,9 @@ put_value(struct buf *b, enum kind k)
     case K_DATE:
         put(b, "%s", PICK(dates_query));
         break;
+    case K_NUM:
+        put(b, "%s", PICK(nums_query));
+        break;
     case K_TEXT:
     case K_SUB:
         if (chance(15))
@@ -307,10 +345,20 @@ put_leaf(struct buf *b)
     unsigned form = (unsigned)pick(10);
     if (form == 0) {
         put(b, "%s:*", path);
-    } else if (form <= 2 && (k == K_LONG || k == K_IP || k == K_DATE)) {
+    } else if (form <= 2 && (k == K_LONG || k == K_IP || k == K_DATE
+                             || k == K_NUM || k == K_BOOL
+                             || (k == K_KW && strcmp(path, "custom.tag")))) {
+        /* custom.tag has no type: a range on it is refused */
         static const char *const ops[] = { "<", "<=", ">", ">=" };
         put(b, "%s %s ", path, PICK(ops));
-        if (k == K_LONG)
+        if (k == K_NUM)
+            put(b, "%s", PICK(nums_query));
+        else if (k == K_KW)
+            put_kql_word(b, PICK(words));
+        else if (k == K_BOOL)
+            put(b, "%s", PICK(((const char *const[]){
+                "true", "false", "\"true\"" })));
+        else if (k == K_LONG)
             put(b, "%s", PICK(longs_query));
         else if (k == K_DATE)
             put(b, "%s", PICK(dates_query));
@@ -404,6 +452,9 @@ put_scalar(struct buf *b, enum kind k)
         break;
     case K_DATE:
         put(b, "%s", PICK(dates_event));
+        break;
+    case K_NUM:
+        put(b, "%s", PICK(nums_event));
         break;
     case K_TEXT:
     case K_SUB:
@@ -656,6 +707,7 @@ make_round(struct round *r, uint64_t seed)
 {
     memset(r, 0, sizeof *r);
     arena_init(&r->a);
+    r->p.mapping = mapping;
     rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
     /* Warnings (the unknown field) are expected; errors are shown. */
     char *msgs = NULL;
@@ -761,8 +813,16 @@ main(void)
     s = getenv("KQLC_DIFF_SEED");
     if (s && *s)
         first_seed = strtoull(s, NULL, 10);
+    struct diag d;
+    diag_init(&d, stderr);
+    mapping = mapping_parse(&d, "the test mapping", test_mapping,
+                            strlen(test_mapping));
+    if (!mapping)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_engines_agree),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    mapping_free(mapping);
+    return rc;
 }

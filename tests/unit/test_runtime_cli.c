@@ -878,6 +878,60 @@ test_options(void **state)
     fclose(log);
 }
 
+/*
+ * Regression: a second --dataset replaced the first, though a data
+ * stream has one dataset, and so did a second --format with another
+ * value; each is a usage error (exit status 2).  The same --format
+ * twice is no error, nor a --dataset after "--" (a file).
+ */
+static void
+test_options_given_twice(void **state)
+{
+    struct krt_options opt;
+    FILE *log = tmpfile();
+    char *msgs;
+    char *a1[] = { "det", "--dataset", "zeek.smtp", "f",
+                   "--dataset=zeek.dns", NULL };
+    char *a2[] = { "det", "--dataset=x", "--dataset", "x", NULL };
+    char *a3[] = { "det", "--format", "lines", "--format=alert", NULL };
+    char *a4[] = { "det", "--format=count", "f", "--format", "count", NULL };
+    char *a5[] = { "det", "--dataset", "a", "--", "--dataset", "b", NULL };
+    char *a6[] = { "det", "--format", "lines", "--dataset", "a",
+                   "--format", "lines", "--dataset", NULL };
+    char *a7[] = { "det", "--dataset=a", "empty.ndjson", "--dataset=b",
+                   NULL };
+
+    (void)state;
+    WRITE("empty.ndjson", "");
+    krt_log_setup(KRT_LOG_INFO, log);
+    assert_int_equal(parse(&opt, a1), 2);
+    assert_int_equal(krt_main(&prog, 4, a7), 2);
+    assert_int_equal(parse(&opt, a2), 2);
+    assert_int_equal(parse(&opt, a3), 2);
+    assert_int_equal(parse(&opt, a6), 2);
+    krt_log_setup(KRT_LOG_INFO, NULL);
+    msgs = slurp(log);
+    assert_non_null(strstr(msgs, "det: error: --dataset given twice, "
+                                 "'zeek.smtp' then 'zeek.dns': a data stream"
+                                 " has one dataset\n"));
+    assert_non_null(strstr(msgs, "det: error: --dataset given twice, 'x' "
+                                 "then 'x': a data stream has one dataset\n"));
+    assert_non_null(strstr(msgs, "det: error: --format given twice, 'lines'"
+                                 " then 'alert'\n"));
+    assert_non_null(strstr(msgs, "det: error: missing value after "
+                                 "'--dataset'\n"));
+    assert_non_null(strstr(msgs, "det: error: --dataset given twice, 'a' "
+                                 "then 'b'"));
+    free(msgs);
+    fclose(log);
+    assert_int_equal(parse(&opt, a4), KRT_RUN_GO);
+    assert_int_equal(opt.format, KRT_FORMAT_COUNT);
+    assert_int_equal(opt.nfiles, 1);
+    assert_int_equal(parse(&opt, a5), KRT_RUN_GO);
+    assert_string_equal(opt.dataset, "a");
+    assert_int_equal(opt.nfiles, 2);
+}
+
 static void
 test_abi_mismatch(void **state)
 {
@@ -923,6 +977,7 @@ main(void)
         cmocka_unit_test(test_write_error),
         cmocka_unit_test(test_event_callback),
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_options_given_twice),
         cmocka_unit_test(test_abi_mismatch),
     };
 

@@ -1,6 +1,8 @@
 /*
  * test_runtime_num.c - integer fields: numbers and numeric strings read
- * as Elasticsearch coerces them, and krt_any_long_in over range tables.
+ * as Elasticsearch coerces them (BigDecimal for long; Double.parseDouble,
+ * the range, the cast for integer, short and byte: XContentParser's
+ * intValue and shortValue), and krt_any_long_in over range tables.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,9 +66,29 @@ static const struct int_case cases[] = {
     { "0.1e-2147483647", KRT_LONG, KRT_INT_NAN, 0 },
     { "1e12345678901", KRT_LONG, KRT_INT_NAN, 0 },
     { "1e00000000000000000001", KRT_LONG, KRT_INT_OK, 10 },
-    /* integer */
+    /* integer: Double.parseDouble, the range of the double, the cast */
     { "2147483647", KRT_INTEGER, KRT_INT_OK, 2147483647 },
-    { "2147483647.9", KRT_INTEGER, KRT_INT_OK, 2147483647 },
+    { "2147483646.9", KRT_INTEGER, KRT_INT_OK, 2147483646 },
+    { "2147483647.9", KRT_INTEGER, KRT_INT_RANGE, 0 },
+    { "-2147483648.5", KRT_INTEGER, KRT_INT_RANGE, 0 },
+    { " 26 ", KRT_INTEGER, KRT_INT_OK, 26 },
+    { "\t26\n", KRT_INTEGER, KRT_INT_OK, 26 },
+    { "26d", KRT_INTEGER, KRT_INT_OK, 26 },
+    { "26.9F", KRT_INTEGER, KRT_INT_OK, 26 },
+    { "0x1Ap0", KRT_INTEGER, KRT_INT_OK, 26 },
+    { "0x1A", KRT_INTEGER, KRT_INT_NAN, 0 },
+    { "NaN", KRT_INTEGER, KRT_INT_OK, 0 },
+    { "-NaN", KRT_SHORT, KRT_INT_OK, 0 },
+    { "Infinity", KRT_INTEGER, KRT_INT_RANGE, 0 },
+    { "1e400", KRT_INTEGER, KRT_INT_RANGE, 0 },
+    { "-0.9", KRT_INTEGER, KRT_INT_OK, 0 },
+    { "1e-400", KRT_INTEGER, KRT_INT_OK, 0 },
+    /* a double rounds: 2147483647.99999999 is 2147483648 */
+    { "2147483647.99999999", KRT_INTEGER, KRT_INT_RANGE, 0 },
+    { "infinity", KRT_INTEGER, KRT_INT_NAN, 0 },
+    { "26f5", KRT_INTEGER, KRT_INT_NAN, 0 },
+    { "", KRT_INTEGER, KRT_INT_NAN, 0 },
+    { " ", KRT_INTEGER, KRT_INT_NAN, 0 },
     { "2147483648", KRT_INTEGER, KRT_INT_RANGE, 0 },
     { "-2147483648", KRT_INTEGER, KRT_INT_OK, -2147483647LL - 1 },
     { "-2147483649", KRT_INTEGER, KRT_INT_RANGE, 0 },
@@ -75,6 +97,9 @@ static const struct int_case cases[] = {
     { "32768", KRT_SHORT, KRT_INT_RANGE, 0 },
     { "-32768", KRT_SHORT, KRT_INT_OK, -32768 },
     { "-32769", KRT_SHORT, KRT_INT_RANGE, 0 },
+    { "32767.5", KRT_SHORT, KRT_INT_RANGE, 0 },
+    { "-32768.5", KRT_SHORT, KRT_INT_RANGE, 0 },
+    { "32766.5", KRT_SHORT, KRT_INT_OK, 32766 },
     { "3.2768e4", KRT_SHORT, KRT_INT_RANGE, 0 },
     /* byte */
     { "127", KRT_BYTE, KRT_INT_OK, 127 },
@@ -85,6 +110,14 @@ static const struct int_case cases[] = {
     { "-129", KRT_BYTE, KRT_INT_RANGE, 0 },
     { "1e2", KRT_BYTE, KRT_INT_OK, 100 },
     { "1.28e2", KRT_BYTE, KRT_INT_RANGE, 0 },
+    /* byte: the int's range for the double, then the byte's for the int */
+    { "127.9", KRT_BYTE, KRT_INT_OK, 127 },
+    { "-128.9", KRT_BYTE, KRT_INT_OK, -128 },
+    { "128.5", KRT_BYTE, KRT_INT_RANGE, 0 },
+    { "3000000000", KRT_BYTE, KRT_INT_RANGE, 0 },
+    /* long keeps BigDecimal: no white space, no suffix, no hex */
+    { " 26", KRT_LONG, KRT_INT_NAN, 0 },
+    { "26d", KRT_LONG, KRT_INT_NAN, 0 },
     /* another type reads as long */
     { "3000000000", KRT_KEYWORD, KRT_INT_OK, 3000000000LL },
     /* no number at all */

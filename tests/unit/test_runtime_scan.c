@@ -11,7 +11,7 @@
 
 #include "runtime_test.h"
 
-enum { ABC, AB, X, ARRV, D, QUOTE, UACC, EMPTYPART, A };
+enum { ABC, AB, X, ARRV, D, QUOTE, UACC, EMPTYPART, A, REPL };
 
 static const struct krt_field fields[] = {
     [ABC] = { "a.b.c", KRT_KEYWORD, 0 },
@@ -23,6 +23,7 @@ static const struct krt_field fields[] = {
     [UACC] = { "u.\xc3\xa9", KRT_KEYWORD, 0 },
     [EMPTYPART] = { "a..b", KRT_KEYWORD, 0 },
     [A] = { "a", KRT_OBJECT, 0 },
+    [REPL] = { "r.\xef\xbf\xbd", KRT_KEYWORD, 0 },
 };
 
 #define NFIELDS ((krt_u32)(sizeof fields / sizeof fields[0]))
@@ -100,9 +101,8 @@ test_lookalikes_not_found(void **state)
 
     static const char *const lines[] = {
         "{\"ab\":{\"c\":\"n\"}}", "{\"a\":{\"bc\":\"n\"}}",
-        "{\"A\":{\"b\":{\"c\":\"n\"}}}", "{\"a..b.c\":\"n\"}",
-        "{\".a.b.c\":\"n\"}", "{\"a.b.c \":\"n\"}",
-        "{\"x\":{\"a\":{\"b\":{\"c\":\"n\"}}}}", "{\"a\":{\"\":{\"b.c\":1}}}",
+        "{\"A\":{\"b\":{\"c\":\"n\"}}}", "{\"a.b.c \":\"n\"}",
+        "{\"x\":{\"a\":{\"b\":{\"c\":\"n\"}}}}", "{\"a.b .c\":1}",
         "{\"arr\":[{\"w\":\"n\"}]}",
     };
 
@@ -112,16 +112,14 @@ test_lookalikes_not_found(void **state)
             fail_msg("a.b.c found in %s", lines[i]);
     }
     /* a key that runs past a.b.c puts its value inside a.b.c */
-    ev = rt_event(t, "{\"a.b.c.\":\"n\"}");
-    assert_int_equal(rt_count(ev, ABC), 1);
-    rt_expect(ev, ABC, 0, KRT_V_OBJECT, NULL);
     ev = rt_event(t, "{\"a\":{\"b\":{\"c.d\":\"n\"}}}");
     assert_int_equal(rt_count(ev, ABC), 1);
     rt_expect(ev, ABC, 0, KRT_V_OBJECT, NULL);
     /* a deeper object under a.b.c is an object value, not a string */
     ev = rt_event(t, "{\"a\":{\"b\":{\"c\":{\"d\":1}}}}");
     rt_expect(ev, ABC, 0, KRT_V_OBJECT, NULL);
-    ev = rt_event(t, "{\"a..b\":\"n\",\"a\":{\"\":{\"b\":\"n\"}}}");
+    /* a path with an empty part names nothing any line holds */
+    ev = rt_event(t, "{\"a\":{\"b\":\"n\"},\"a.b\":\"n\"}");
     assert_int_equal(rt_count(ev, EMPTYPART), 0);
 }
 
@@ -193,7 +191,10 @@ test_duplicate_keys_rejected(void **state)
           "duplicate key 'e\\u0022q'" },
         { "{\"a\":[{\"b\":1,\"b\":2}]}", 14, "duplicate key 'b'" },
         { "{\"a\":{\"x\":{},\"y\":1,\"y\":2}}", 20, "duplicate key 'y'" },
-        { "{\"\":1,\"\":2}", 7, "duplicate key ''" },
+        { "{\"x.\":1,\"x.\":2}", 9, "duplicate key 'x.'" },
+        { "{\"\\ud800\":1,\"\\ud800\":2}", 13, "duplicate key '\\ud800'" },
+        { "{\"\\ud800\\udc00\":1,\"\xf0\x90\x80\x80\":2}", 19,
+          "duplicate key '\xf0\x90\x80\x80'" },
     };
     struct rt *t = *state;
 
@@ -527,11 +528,7 @@ static const struct bad bad_lines[] = {
     { "{\"a\":\"\\U0041\"}", 7, "invalid escape in a string" },
     { "{\"a\":\"\\u12\"}", 7, "invalid \\u escape in a string" },
     { "{\"a\":\"\\u12G4\"}", 7, "invalid \\u escape in a string" },
-    { "{\"a\":\"\\uD800\"}", 7, "unpaired surrogate in a \\u escape" },
-    { "{\"a\":\"\\uDC00\"}", 7, "unpaired surrogate in a \\u escape" },
-    { "{\"a\":\"\\uD800\\u0041\"}", 7, "unpaired surrogate in a \\u escape" },
-    { "{\"a\":\"\\uD800\\uD800\"}", 7, "unpaired surrogate in a \\u escape" },
-    { "{\"a\":\"\\uDBFFx\"}", 7, "unpaired surrogate in a \\u escape" },
+    { "{\"a\":\"\\uD800\\u12\"}", 13, "invalid \\u escape in a string" },
     { "{\"a\":\"\t\"}", 7, "control character in a string" },
     { "{\"a\":\"\x1f\"}", 7, "control character in a string" },
     { "{\"\n\":1}", 3, "control character in a string" },
@@ -588,7 +585,7 @@ test_nul_bytes(void **state)
 
 static const char *const good_lines[] = {
     "{}", " {} ", "{}\r", "\t{\"a\":1}\t", "{\"a\":[]}", "{\"a\":{}}",
-    "{\"\":\"\"}", "{\"a\":-0}", "{\"a\":0.0e-0}", "{\"a\":1E+2}",
+    "{\"a\":\"\"}", "{\"a\":-0}", "{\"a\":0.0e-0}", "{\"a\":1E+2}",
     "{\"a\":-12.50e007}", "{\"a\":\"\\u0000\"}", "{\"a\":\"\\uD83D\\uDE00\"}",
     "{\"a\":\"\\uDBFF\\uDFFF\"}", "{\"a\":\"\xc3\xa9\"}",
     "{\"a\":\"\xf0\x9f\x98\x80\"}", "{\"a\":\"\xf4\x8f\xbf\xbf\"}",
@@ -624,6 +621,274 @@ test_blank_lines(void **state)
         assert_int_equal(rt_status(t, blank[i], strlen(blank[i]), &err),
                          KRT_SCAN_BLANK);
     assert_int_equal(rt_status(t, "\f", 1, &err), KRT_SCAN_MALFORMED);
+}
+
+/* ------------------------------------------------------ field names */
+
+/* Scan 'line' and require it malformed at 'col' for 'reason'. */
+static void
+expect_bad(struct rt *t, const char *line, size_t col, const char *reason)
+{
+    struct krt_scan_error err = { 0, NULL };
+
+    if (rt_status(t, line, strlen(line), &err) != KRT_SCAN_MALFORMED)
+        fail_msg("accepted: %s", line);
+    if (err.col != col || strcmp(err.reason, reason) != 0)
+        fail_msg("%s: column %zu '%s', want %zu '%s'", line, err.col,
+                 err.reason, col, reason);
+}
+
+/*
+ * Keys Elasticsearch makes no field name of, as JSON writes them, and
+ * why.  White space is Java's: U+3000, U+2003 and U+2028 are, U+00A0,
+ * U+2007 and U+202F (no-break spaces) are not.
+ */
+static const struct refused {
+    const char *key;
+    const char *why;
+} refused_keys[] = {
+    { "", "field name cannot be empty" },
+    { " ", "field name ' ' is only white space" },
+    { "   \\t", "field name '   \\t' is only white space" },
+    { "\\n\\r\\f\\u000b\\u001c\\u001f",
+      "field name '\\n\\r\\f\\u000b\\u001c\\u001f' is only white space" },
+    { "\xe3\x80\x80", "field name '\xe3\x80\x80' is only white space" },
+    { " \\u2028\\u3000\xe2\x80\x83\xe1\x9a\x80\xe2\x81\x9f\xe2\x80\xa9",
+      "field name ' \\u2028\\u3000\xe2\x80\x83\xe1\x9a\x80\xe2\x81\x9f"
+      "\xe2\x80\xa9' is only white space" },
+    { ".", "field name '.' is only dots" },
+    { "....", "field name '....' is only dots" },
+    { "\\u002e", "field name '\\u002e' is only dots" },
+    { ".x", "field name '.x' has an empty part" },
+    { "a..b", "field name 'a..b' has an empty part" },
+    { "a.\\u002eb", "field name 'a.\\u002eb' has an empty part" },
+    { "..a.", "field name '..a.' has an empty part" },
+    { ". ", "field name '. ' has an empty part" },
+    { "abcdefg..hijklmn", "field name 'abcdefg..hijklmn' has an empty part" },
+    { "abcdefgh..ijklmn", "field name 'abcdefgh..ijklmn' has an empty part" },
+    { "a. .b", "field name 'a. .b' has a part of only white space" },
+    { " .a", "field name ' .a' has a part of only white space" },
+    { " .", "field name ' .' has a part of only white space" },
+    { "a.\xe2\x80\x83", "field name 'a.\xe2\x80\x83' has a part of only"
+      " white space" },
+    { "source.\\t.ip", "field name 'source.\\t.ip' has a part of only white"
+      " space" },
+    { "abcdefghijklmnopqrstuvwxyz.abcdefghijklmnopqrstuvwxyz.abcdefghijklmn"
+      "..z", "field name 'abcdefghijklmnopqrstuvwxyz.abcdefghijklmnopqrstuvwx"
+      "yz.abcdefghij...' has an empty part" },
+};
+
+/* Where a key goes in a test line: its prefix, and the line's rest. */
+static const struct {
+    const char *before;
+    const char *after;
+} places[] = {
+    { "{", ":1}" },
+    { "{", ":1,\"padding\":\"long enough to read keys by words\"}" },
+    { "{\"d\":1,\"x\":{\"y\":2},", ":[1]}" },
+    { "{\"x\":[{\"y\":1},{\"z\":{\"w\":[[{", ":null}]]}}]}" },
+    { "{\"a\":{\"b.c\":{\"c\":{", ":{\"e\":1}}}},\"z\":0}" },
+};
+
+/*
+ * Regression: keys Elasticsearch refuses ("", " ", ".", ".x", "a..b",
+ * "a. .b") were taken, so events it never indexes were evaluated; such
+ * a line is malformed, whichever object holds the key, at any depth,
+ * in arrays too, the key named as written.
+ */
+static void
+test_refused_field_names(void **state)
+{
+    struct rt *t = *state;
+    char line[512];
+
+    for (size_t i = 0; i < sizeof refused_keys / sizeof refused_keys[0];
+         i++) {
+        for (size_t j = 0; j < sizeof places / sizeof places[0]; j++) {
+            snprintf(line, sizeof line, "%s\"%s\"%s", places[j].before,
+                     refused_keys[i].key, places[j].after);
+            expect_bad(t, line, strlen(places[j].before) + 1,
+                       refused_keys[i].why);
+        }
+    }
+}
+
+/*
+ * Names Elasticsearch takes though they look odd: white space inside,
+ * at an end, or not Java's; dots at the end, which it drops.
+ */
+static void
+test_odd_field_names_taken(void **state)
+{
+    static const char *const keys[] = {
+        " x", "x ", "a b", "a. b", "a .b", " a . b ", "\\u00a0",
+        "\xc2\xa0", "\xe2\x80\x87", "\\u202f", "\\u200b", "\\u0085",
+        "\\u180e", "\\u0000", "x.", "x..", "a.b.", "a.b...", "_", "-",
+        "\\ud800", "\\udc00 ", "\xef\xbf\xbd", "abcdefg.", "abcdefgh.",
+        "abcdefgh.i.", "a.b.c.d.e.f.g.h.i.j",
+    };
+    struct rt *t = *state;
+    char line[256];
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        for (size_t j = 0; j < sizeof places / sizeof places[0]; j++) {
+            snprintf(line, sizeof line, "%s\"%s\"%s", places[j].before,
+                     keys[i], places[j].after);
+            rt_event(t, line);
+        }
+    }
+}
+
+/*
+ * Regression: a key ending in dots ran past the field ("a.b.c." put its
+ * value inside a.b.c, as an object); Elasticsearch drops the dots, so
+ * "x." is the field x.  Keys still compare as written for repeats.
+ */
+static void
+test_final_dots_dropped(void **state)
+{
+    struct rt *t = *state;
+    struct krt_event *ev;
+
+    STRINGS(rt_event(t, "{\"a.b.c.\":\"v1\"}"), ABC, "v1");
+    STRINGS(rt_event(t, "{\"a.b.\":{\"c..\":\"v2\"}}"), ABC, "v2");
+    STRINGS(rt_event(t, "{\"a.\":{\"b\\u002e\":{\"c.\":[\"v3\"]}}}"), ABC,
+            "v3");
+    STRINGS(rt_event(t, "{\"padding.padding\":1,\"a.b.c.\":\"v4\"}"), ABC,
+            "v4");
+    ev = rt_event(t, "{\"x\":\"1\",\"x.\":\"2\",\"x..\":[\"3\"]}");
+    STRINGS(ev, X, "1", "2", "3");
+    ev = rt_event(t, "{\"a.b.\":\"v\"}");
+    STRINGS(ev, AB, "v");
+    assert_int_equal(rt_count(ev, ABC), 0);
+}
+
+/* Fields of a program that reads a flattened field. */
+enum { FL, FLK, FLAB, OBJ };
+
+static const struct krt_field flat_fields[] = {
+    [FL] = { "fl", KRT_FLATTENED, 0 },
+    [FLK] = { "fl.k", KRT_KEYWORD, 0 },
+    [FLAB] = { "fl.a.b", KRT_KEYWORD, 0 },
+    [OBJ] = { "obj.k", KRT_KEYWORD, 0 },
+};
+
+/*
+ * The keys of a flattened field are its own, not field names:
+ * Elasticsearch takes them as they are, at any depth below the field,
+ * repeats aside.  Keys that lead to the field, and keys after it, are
+ * field names still.
+ */
+static void
+test_flattened_keys_as_they_are(void **state)
+{
+    static const struct krt_str two[] = { { 1, "2" } };
+    struct rt t;
+    struct krt_event *ev;
+
+    (void)state;
+    rt_open(&t, flat_fields, 4);
+    rt_event(&t, "{\"fl\":{\"\":1,\" \":2,\".x\":3,\"a..b\":4,\".\":5}}");
+    rt_event(&t, "{\"fl\":[{\"\":1},[{\"x\":{\"\":{\" . \":2}}}]]}");
+    rt_event(&t, "{\"fl.\":{\"\":1},\"obj\":{\"k\":\"v\"}}");
+    rt_event(&t, "{\"fl\":{\"padding.padding\":{\"a..b\":1}}}");
+    ev = rt_event(&t, "{\"fl\":{\"k\":\"1\",\"k.\":\"2\",\"a.b\":\"3\"}}");
+    rt_expect(ev, FLK, 0, KRT_V_STRING, "1");
+    assert_false(krt_any_kw_in(ev, FLK, two, 1)); /* "k." is not k */
+    STRINGS(ev, FLAB, "3");
+    expect_bad(&t, "{\"fl\":{\"\":1,\"\":2}}", 13, "duplicate key ''");
+    expect_bad(&t, "{\"fl\":{\"\":1},\"\":2}", 14,
+               "field name cannot be empty");
+    expect_bad(&t, "{\"fl.a..b\":1}", 2,
+               "field name 'fl.a..b' has an empty part");
+    expect_bad(&t, "{\"obj\":{\"fl\":{\"\":1}}}", 15,
+               "field name cannot be empty");
+    rt_close(&t);
+}
+
+/*
+ * The LIMIT in field names: below a flattened field the program does not
+ * read, keys are checked all the same, and a line Elasticsearch would
+ * take is malformed, with its reason.
+ */
+static void
+test_unknown_flattened_limit(void **state)
+{
+    struct rt t;
+
+    (void)state;
+    rt_open(&t, flat_fields, 4);
+    expect_bad(&t, "{\"dll\":{\"pe\":{\"imports\":{\"\":1}}}}", 26,
+               "field name cannot be empty");
+    rt_close(&t);
+}
+
+/* ------------------------------------------------- lone surrogates */
+
+/*
+ * Regression: a line holding a lone surrogate escape anywhere (\ud800
+ * alone, \udc00 alone, a first half without its second) was malformed,
+ * so whoever wrote one into any logged string hid the whole event from
+ * every rule.  Jackson reads each \u escape as one UTF-16 unit, paired
+ * or not, and Elasticsearch indexes the event; Lucene writes U+FFFD in
+ * place of the lone half, which is what values decode to.
+ */
+static void
+test_lone_surrogates_taken(void **state)
+{
+    static const struct {
+        const char *value;
+        const char *text;
+    } cases[] = {
+        { "\\ud800", "\xef\xbf\xbd" },
+        { "\\uDC00", "\xef\xbf\xbd" },
+        { "\\uDBFFx", "\xef\xbf\xbdx" },
+        { "x\\udfff", "x\xef\xbf\xbd" },
+        { "\\ud800\\u0041", "\xef\xbf\xbd" "A" },
+        { "\\ud800\\ud800", "\xef\xbf\xbd\xef\xbf\xbd" },
+        { "\\udc00\\ud800", "\xef\xbf\xbd\xef\xbf\xbd" },
+        { "\\ud800\\ud800\\udc00", "\xef\xbf\xbd\xf0\x90\x80\x80" },
+        { "\\ud800\\udc00\\udc00", "\xf0\x90\x80\x80\xef\xbf\xbd" },
+        { "\\ud83d\\n\\ude00", "\xef\xbf\xbd\n\xef\xbf\xbd" },
+        { "\\ud800\\\\udc00", "\xef\xbf\xbd\\udc00" },
+        { "\\\\ud800", "\\ud800" },
+        { "a\\ud800b\\udbffc\\udc00d", "a\xef\xbf\xbd" "b\xef\xbf\xbd"
+          "c\xef\xbf\xbd" "d" },
+    };
+    struct rt *t = *state;
+    char line[128];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const want[] = { cases[i].text, cases[i].text, NULL };
+
+        snprintf(line, sizeof line, "{\"x\":\"%s\"}", cases[i].value);
+        expect_strings(rt_event(t, line), X, want + 1);
+        snprintf(line, sizeof line, "{\"x\":[\"%s\",\"%s\"],\"d\":1}",
+                 cases[i].value, cases[i].value);
+        expect_strings(rt_event(t, line), X, want);
+    }
+}
+
+/*
+ * A key keeps its lone surrogates, as Elasticsearch's keys (Java
+ * strings) do: "\ud800" is neither U+FFFD nor "\udc00", and two keys
+ * are one only when their UTF-16 units are.
+ */
+static void
+test_lone_surrogate_keys(void **state)
+{
+    struct rt *t = *state;
+
+    assert_int_equal(rt_count(rt_event(t, "{\"r\":{\"\\ud800\":\"v\"}}"),
+                              REPL), 0);
+    STRINGS(rt_event(t, "{\"r\":{\"\\ufffd\":\"v\"}}"), REPL, "v");
+    rt_event(t, "{\"\\ud800\":1,\"\\udc00\":2,\"\\ufffd\":3,\"\\udbff\":4}");
+    rt_event(t, "{\"\\ud800\":1,\"\\ud800 \":2,\"\\ud800\\udc01\":3}");
+    expect_bad(t, "{\"\\uD800\":1,\"\\ud800\":2}", 13,
+               "duplicate key '\\ud800'");
+    expect_bad(t, "{\"\\ud800.\\u0020\":1}", 2,
+               "field name '\\ud800.\\u0020' has a part of only white"
+               " space");
 }
 
 /* {"a":{"a":...{}...}} with 'levels' objects in all. */
@@ -736,6 +1001,13 @@ main(void)
         cmocka_unit_test(test_nul_bytes),
         cmocka_unit_test(test_accepted_lines),
         cmocka_unit_test(test_blank_lines),
+        cmocka_unit_test(test_refused_field_names),
+        cmocka_unit_test(test_odd_field_names_taken),
+        cmocka_unit_test(test_final_dots_dropped),
+        cmocka_unit_test(test_flattened_keys_as_they_are),
+        cmocka_unit_test(test_unknown_flattened_limit),
+        cmocka_unit_test(test_lone_surrogates_taken),
+        cmocka_unit_test(test_lone_surrogate_keys),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_million_deep_small_stack),
     };

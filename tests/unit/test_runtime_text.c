@@ -10,7 +10,7 @@
 
 #include "runtime_test.h"
 
-enum { K, SHORT, W, B, A, AB, LIM, LIMS, PORT, SIP, SH, DBL, CK };
+enum { K, SHORT, W, B, A, AB, LIM, LIMS, PORT, SIP, SH, DBL, CK, TXT };
 
 static const struct krt_field fields[] = {
     [K] = { "k", KRT_KEYWORD, 0 },
@@ -26,6 +26,7 @@ static const struct krt_field fields[] = {
     [SH] = { "sh", KRT_SHORT, 0 },
     [DBL] = { "dbl", KRT_DOUBLE, 0 },
     [CK] = { "ck", KRT_CONSTANT_KEYWORD, 0 },
+    [TXT] = { "txt", KRT_TEXT, 0 },
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
@@ -433,16 +434,78 @@ test_exists_ip_boolean_keyword(void **state)
 
 /*
  * The LIMIT in krt_exists: a type the runtime does not read by type
- * counts any non-null scalar, readable or not, and any object holding
- * one; Elasticsearch would index neither as a double.
+ * (text) counts any non-null scalar and any object holding one.
  */
 static void
 test_exists_unread_types(void **state)
 {
-    assert_true(has(state, DBL, "\"not a number\""));
-    assert_true(has(state, DBL, "{\"x\":1}"));
+    assert_true(has(state, TXT, "{\"x\":1}"));
+    assert_false(has(state, TXT, "null"));
+    assert_false(has(state, TXT, "{\"x\":null}"));
+}
+
+/*
+ * A double exists when Elasticsearch indexes a finite number: words,
+ * "", objects, NaN and infinities are none (the document would be
+ * refused), numeric strings in Java's syntax are.
+ */
+static void
+test_exists_double(void **state)
+{
+    assert_true(has(state, DBL, "0.5"));
+    assert_true(has(state, DBL, "\" 0.5d \""));
+    assert_true(has(state, DBL, "\"0x1p-1\""));
+    assert_true(has(state, DBL, "[\"x\", 1]"));
+    assert_false(has(state, DBL, "\"not a number\""));
+    assert_false(has(state, DBL, "\"\""));
+    assert_false(has(state, DBL, "\"NaN\""));
+    assert_false(has(state, DBL, "\"-Infinity\""));
+    assert_false(has(state, DBL, "1e400"));
+    assert_false(has(state, DBL, "true"));
+    assert_false(has(state, DBL, "{\"x\":1}"));
     assert_false(has(state, DBL, "null"));
-    assert_false(has(state, DBL, "{\"x\":null}"));
+}
+
+/* U+FFFD, which Lucene indexes in place of a lone surrogate. */
+#define REPL "\xef\xbf\xbd"
+
+/*
+ * Regression (lone surrogates): a value holding a lone surrogate escape
+ * was never compared, its whole line refused.  It compares as Lucene
+ * indexes it, U+FFFD in place of the lone half: in keyword sets,
+ * wildcards, ignore_above (one UTF-16 unit) and text analysis; no
+ * number, address or boolean reads it.
+ */
+static void
+test_lone_surrogate_values(void **state)
+{
+    static const struct krt_str a_any[] = { S("a"), S("") };
+    static const struct krt_str repl_in[] = { S(""), S(REPL), S("") };
+    static const struct krt_str quick[] = { S("quick") };
+    static const struct krt_str quick_brown[] = { S("quick"), S("brown") };
+
+    assert_true(KW(state, K, "\"\\ud800\"", REPL));
+    assert_true(KW(state, K, "\"a\\uDC00b\"", "a" REPL "b"));
+    assert_false(KW(state, K, "\"a\\uDC00b\"", "ab"));
+    assert_true(KW(state, K, "\"\\ud83d\\ud83d\\ude00\"",
+                   REPL "\xf0\x9f\x98\x80"));
+    assert_true(KW(state, K, "[\"\\udc00\", \"tcp\"]", "tcp"));
+    assert_true(wild(state, "\"a\\ud800\"", a_any, 2));
+    assert_true(wild(state, "\"x\\udfffy\"", repl_in, 3));
+    assert_false(wild(state, "\"xy\"", repl_in, 3));
+    assert_true(KW(state, SHORT, "\"\\ud800\\ud800\\ud800\\ud800\\ud800\"",
+                   REPL REPL REPL REPL REPL));
+    assert_false(has(state, SHORT, "\"\\ud800\\ud800\\ud800\\ud800\\ud800"
+                                   "\\ud800\""));
+    assert_true(krt_any_text_token(one(state, TXT, "\"Quick\\ud800brown\""),
+                                   TXT, quick, 1));
+    assert_true(krt_any_text_phrase(one(state, TXT,
+                                        "\"Quick\\ud800brown\""),
+                                    TXT, quick_brown, 2));
+    assert_false(has(state, PORT, "\"2\\ud8006\""));
+    assert_true(has(state, PORT, "[\"\\ud800\", 26]"));
+    assert_false(has(state, SIP, "\"10.0.0.1\\udc00\""));
+    assert_false(has(state, B, "\"true\\ud800\""));
 }
 
 int
@@ -461,6 +524,8 @@ main(void)
         cmocka_unit_test(test_exists_needs_readable_value),
         cmocka_unit_test(test_exists_ip_boolean_keyword),
         cmocka_unit_test(test_exists_unread_types),
+        cmocka_unit_test(test_exists_double),
+        cmocka_unit_test(test_lone_surrogate_values),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
