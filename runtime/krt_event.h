@@ -74,6 +74,10 @@ size_t krt_unescape(const char *s, size_t len, char *out);
  */
 size_t krt_unescape_key(const char *s, size_t len, char *out);
 
+/* Whether 'x' lies in one of the 'n' sorted, disjoint closed ranges
+ * (integers and dates in epoch milliseconds). */
+bool krt_i64_in_ranges(const struct krt_i64_range *r, krt_u32 n, krt_i64 x);
+
 /*
  * Value 'v' of event 'ev' as an integer field of type 'type' reads it:
  * a string as krt_parse_int reads text, a number token as Elasticsearch
@@ -81,9 +85,6 @@ size_t krt_unescape_key(const char *s, size_t len, char *out);
  * through a double otherwise), anything else as no number.  '*out' is
  * set only on KRT_INT_OK.
  */
-/* Whether 'x' lies in one of the 'n' sorted, disjoint closed ranges
- * (integers and dates in epoch milliseconds). */
-bool krt_i64_in_ranges(const struct krt_i64_range *r, krt_u32 n, krt_i64 x);
 
 enum krt_int_status krt_value_int(struct krt_event *ev,
                                   const struct krt_value *v, krt_u32 type,

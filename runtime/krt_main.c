@@ -97,7 +97,10 @@ given_twice(const struct krt_options *opt, const char *name,
     return 2;
 }
 
-/* The values of the options krt_options_parse has seen that take one. */
+/*
+ * What krt_options_parse has seen so far of the options that take one
+ * value: the value, borrowed from argv, or NULL when not given yet.
+ */
 struct given {
     const char *format;
     const char *dataset;
@@ -129,24 +132,26 @@ set_now(struct krt_options *opt, const char *val)
                        "milliseconds, not", val ? val : "");
 }
 
-/*
- * --format, once or again with the same value; --dataset, once: a data
- * stream has one dataset.
- */
+/* --format: again only with the same value. */
 static int
-set_once(struct krt_options *opt, struct given *given, const char *name,
-         const char *val)
+format_option(struct krt_options *opt, struct given *given,
+              const char *val)
 {
-    if (strcmp(name, "--format") == 0) {
-        if (val && given->format && strcmp(val, given->format) != 0)
-            return given_twice(opt, name, given->format, val, "");
-        given->format = val;
-        return set_format(opt, val);
-    }
+    if (val && given->format && strcmp(val, given->format) != 0)
+        return given_twice(opt, "--format", given->format, val, "");
+    given->format = val;
+    return set_format(opt, val);
+}
+
+/* --dataset: once, as a data stream has one dataset. */
+static int
+dataset_option(struct krt_options *opt, struct given *given,
+               const char *val)
+{
     if (!val)
-        return usage_error(opt, "missing value after", name);
+        return usage_error(opt, "missing value after", "--dataset");
     if (given->dataset)
-        return given_twice(opt, name, given->dataset, val,
+        return given_twice(opt, "--dataset", given->dataset, val,
                            ": a data stream has one dataset");
     given->dataset = opt->dataset = val;
     return KRT_RUN_GO;
@@ -160,11 +165,11 @@ option(struct krt_options *opt, struct given *given,
     const char *a = argv[*i], *val;
 
     if (is_option("--format", argc, argv, i, &val))
-        return set_once(opt, given, "--format", val);
+        return format_option(opt, given, val);
     if (is_option("--now", argc, argv, i, &val))
         return set_now(opt, val);
     if (is_option("--dataset", argc, argv, i, &val))
-        return set_once(opt, given, "--dataset", val);
+        return dataset_option(opt, given, val);
     if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
         opt->quiet = true;
         return KRT_RUN_GO;

@@ -9,7 +9,9 @@
  * a time, so {"a":{"b":1}}, {"a.b":1} and {"a":{"b.c":1}} all reach the
  * same places.  Arrays are transparent: their elements continue from the
  * node of the array itself, which flattens arrays of objects the way
- * Elasticsearch does.
+ * Elasticsearch does.  A line Elasticsearch refuses is malformed: one
+ * that is no JSON object, or repeats a key in an object, or holds a key
+ * it makes no field name of.
  */
 #include "krt_run.h"
 
@@ -30,7 +32,7 @@
 /*
  * One part of a field path.  Siblings are chained; names are borrowed.
  * 'flat' marks a flattened field: the keys of the objects below it are
- * its own, which Elasticsearch takes as they are (field_names).
+ * its own, which Elasticsearch takes as they are (see field_name).
  */
 struct node {
     const char *name;
@@ -796,13 +798,10 @@ key_end(struct scan *s, const unsigned char *body, unsigned *flags,
         krt_u64 w = load8(p);
         krt_u64 m = specials(w);
         krt_u64 d = dots(w);
-        krt_u64 after_dot = dot; /* per byte, as 'dot' */
+        krt_u64 after_dot = d << 8 | dot; /* per byte, as 'dot' */
         unsigned k;
 
-        if (d) {
-            after_dot |= d << 8;
-            odd |= d & after_dot;
-        }
+        odd |= d & after_dot;
         dot = d >> 56;
         if (m) {
             k = first_byte(m);
@@ -1049,10 +1048,11 @@ remember_key(struct scan *s, const unsigned char *body, size_t rawlen,
  * flattened field, which Elasticsearch takes as they are.
  *
  * LIMIT(field-names): the scanner knows a flattened field only when the
- * program reads it, and knows nothing of objects mapped with subobjects
- * false (whose keys Elasticsearch does not split, though it refuses ""
- * and white space) or enabled false (not parsed at all).  Below those it
- * checks keys all the same: a line Elasticsearch would take is counted
+ * program reads it, and no object mapped with subobjects false (whose
+ * keys Elasticsearch does not split, though it refuses "" and white
+ * space) or enabled false (not parsed at all), because a program holds
+ * the fields its rules read, not the mapping.  Below those it checks
+ * keys all the same: a line Elasticsearch would take is counted
  * malformed, with its reason, and not evaluated.
  */
 

@@ -48,7 +48,7 @@ put_utf8(char *out, unsigned cp)
     return 4;
 }
 
-/* Whether a \uXXXX escape of a low surrogate, '*lo', is at 's'. */
+/* Whether a \uXXXX of a low surrogate, '*lo', is at 's', before 'end'. */
 static bool
 low_surrogate_at(const char *s, const char *end, unsigned *lo)
 {

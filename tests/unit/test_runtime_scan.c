@@ -807,9 +807,9 @@ test_flattened_keys_as_they_are(void **state)
 }
 
 /*
- * The LIMIT in field names: below a flattened field the program does not
- * read, keys are checked all the same, and a line Elasticsearch would
- * take is malformed, with its reason.
+ * LIMIT(field-names): below a flattened field the program does not read
+ * (dll.pe.imports in ECS), keys are checked all the same, and a line
+ * Elasticsearch would take is malformed, with its reason.
  */
 static void
 test_unknown_flattened_limit(void **state)
