@@ -172,26 +172,49 @@ expect_err "its diagnostic is at the file's line and column" \
 
 # Rule files written with CR LF, or with a basic string and escapes, are
 # still reported at the file's line and column.
-printf '[rule]\r\nname = "crlf"\r\nrule_id = "c1"\r\nrisk_score = 1\r\nseverity = "low"\r\ntype = "query"\r\nlanguage = "kuery"\r\nquery = '"'''"'\r\nnetwork.transport:tcp and\r\n  destination.port:abc\r\n'"'''"'\r\n' \
-    >"$WORK/crlf.toml"
+rule_head() {
+    printf '[rule]\nname = "%s"\nrule_id = "%s"\nrisk_score = 1\n' "$1" "$2"
+    printf 'severity = "low"\ntype = "query"\nlanguage = "kuery"\n'
+}
+{
+    rule_head crlf c1
+    cat <<'TOML'
+query = '''
+network.transport:tcp and
+  destination.port:abc
+'''
+TOML
+} | sed 's/$/\r/' >"$WORK/crlf.toml"
 expect_status "a CR LF rule file with a bad value" 1 \
     "$KQLC" build "$WORK/crlf.toml" -o "$WORK/x"
 expect_err "CR LF: the file's line and column" "crlf.toml:10:20: error:"
-printf '[rule]\nname = "b"\nrule_id = "c2"\nrisk_score = 1\nseverity = "low"\ntype = "query"\nlanguage = "kuery"\nquery = "event.code:a\\\\\\\\b and destination.port:abc"\n' \
-    >"$WORK/basic.toml"
+{
+    rule_head b c2
+    cat <<'TOML'
+query = "event.code:a\\\\b and destination.port:abc"
+TOML
+} >"$WORK/basic.toml"
 expect_status "a basic-string query with escapes" 1 \
     "$KQLC" build "$WORK/basic.toml" -o "$WORK/x"
 expect_err "escapes: the file's line and column" "basic.toml:8:49: error:"
-printf '[rule]\nname = "m"\nrule_id = "c3"\nrisk_score = 1\nseverity = "low"\ntype = "query"\nlanguage = "kuery"\nquery = """\nevent.code:\\u00e9 and \\\n    destination.port:abc"""\n' \
-    >"$WORK/ml.toml"
+{
+    rule_head m c3
+    cat <<'TOML'
+query = """
+event.code:\u00e9 and \
+    destination.port:abc"""
+TOML
+} >"$WORK/ml.toml"
 expect_status "a multi-line basic string with a line-ending backslash" 1 \
     "$KQLC" build "$WORK/ml.toml" -o "$WORK/x"
 expect_err "line-ending backslash: the file's line and column" \
     "ml.toml:10:22: error:"
 
 # A NUL in a rule's name would cut it short in every alert.
-printf '[rule]\nname = "evil\\u0000tail"\nrule_id = "c4"\nrisk_score = 1\nseverity = "low"\ntype = "query"\nlanguage = "kuery"\nquery = "a:b"\n' \
-    >"$WORK/nul.toml"
+{
+    rule_head 'evil\u0000tail' c4
+    echo 'query = "a:b"'
+} >"$WORK/nul.toml"
 expect_status "a NUL in a rule's name is refused" 1 \
     "$KQLC" build "$WORK/nul.toml" -o "$WORK/x"
 expect_err "the NUL is reported" "'name' holds a NUL character"
