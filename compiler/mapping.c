@@ -211,8 +211,19 @@ walk_mappings(struct loader *l, const json_t *mappings)
         l->errors++;
         return;
     }
+    /* Elasticsearch 6 put the properties under the mapping's type name
+     * ({"_doc": {"properties": ...}}): read that one type's fields. */
+    if (!props && json_object_size(mappings) == 1) {
+        const json_t *typed = json_object_iter_value(
+            json_object_iter((json_t *)mappings));
+        if (json_is_object(typed))
+            props = json_object_get(typed, "properties");
+    }
     if (props)
         walk(l, props, "");
+    else
+        diag_plain(l->d, DIAG_WARNING, "%s: the mapping of index '%s' "
+                   "defines no fields", l->file, l->index);
 }
 
 /* The file's shape: bare properties, bare mappings, or indices. */

@@ -241,3 +241,19 @@ check "the 100,000 values are one set" "1" \
 
 expect_status "parse: a write error is reported" 2 \
     sh -c "\"$KQLC\" parse --json 'a:1' >/dev/full"
+
+# An Elasticsearch 6 mapping puts the fields under the type's name; it
+# used to load as no field at all, silently.
+printf '%s' '{"idx":{"mappings":{"_doc":{"properties":{"custom":{"properties":{"n":{"type":"long"}}}}}}}}' \
+    >"$WORK/typed.json"
+printf '%s\n' '{"custom":{"n":"026"}}' >"$WORK/n.ndjson"
+expect_status "a typed (6.x) mapping loads" 0 \
+    "$KQLC" run --mapping "$WORK/typed.json" --query 'custom.n:26' \
+    --format count "$WORK/n.ndjson"
+check "its field is a long: \"026\" is 26" "1" "$(cat "$WORK/out")"
+printf '%s' '{"idx":{"mappings":{}}}' >"$WORK/empty-mapping.json"
+expect_status "a mapping with no fields" 0 \
+    "$KQLC" emit --mapping "$WORK/empty-mapping.json" --query 'a:b' \
+    -o "$WORK/x.c"
+expect_err "a mapping with no fields is a warning" \
+    "the mapping of index 'idx' defines no fields"
