@@ -244,8 +244,8 @@ expect_status "parse: a write error is reported" 2 \
 
 # An Elasticsearch 6 mapping puts the fields under the type's name; it
 # used to load as no field at all, silently.
-printf '%s' '{"idx":{"mappings":{"_doc":{"properties":{"custom":{"properties":{"n":{"type":"long"}}}}}}}}' \
-    >"$WORK/typed.json"
+printf '%s%s' '{"idx":{"mappings":{"_doc":{"properties":' \
+    '{"custom":{"properties":{"n":{"type":"long"}}}}}}}}' >"$WORK/typed.json"
 printf '%s\n' '{"custom":{"n":"026"}}' >"$WORK/n.ndjson"
 expect_status "a typed (6.x) mapping loads" 0 \
     "$KQLC" run --mapping "$WORK/typed.json" --query 'custom.n:26' \
