@@ -35,8 +35,10 @@ print_message(struct diag *d, enum diag_severity sev, const char *fmt,
 {
     va_list again;
     va_copy(again, ap);
-    vfprintf(d->out, fmt, ap);
-    fputc('\n', d->out);
+    if (d->out) {
+        vfprintf(d->out, fmt, ap);
+        fputc('\n', d->out);
+    }
     if (d->hook) {
         char msg[1024];
         vsnprintf(msg, sizeof msg, fmt, again);
@@ -169,6 +171,12 @@ diag_report(struct diag *d, const struct diag_source *src,
 {
     va_list ap;
     count(d, &sev);
+    if (!d->out) {
+        va_start(ap, fmt);
+        print_message(d, sev, fmt, ap);
+        va_end(ap);
+        return;
+    }
     if (!src) {
         fprintf(d->out, "kqlc: %s: ", severity_name[sev]);
     } else {
@@ -197,7 +205,8 @@ diag_plain(struct diag *d, enum diag_severity sev, const char *fmt, ...)
 {
     va_list ap;
     count(d, &sev);
-    fprintf(d->out, "kqlc: %s: ", severity_name[sev]);
+    if (d->out)
+        fprintf(d->out, "kqlc: %s: ", severity_name[sev]);
     va_start(ap, fmt);
     print_message(d, sev, fmt, ap);
     va_end(ap);

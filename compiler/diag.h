@@ -45,7 +45,8 @@ size_t diag_source_offset(const struct diag_source *src, uint32_t offset);
 typedef void (*diag_hook_fn)(void *ctx, enum diag_severity sev,
                              const char *msg);
 
-/* A sink for diagnostics; counts what it printed. */
+/* A sink for diagnostics; counts what it printed.  A NULL 'out' prints
+ * nothing, still counting and telling the hook (a muted sink). */
 struct diag {
     FILE *out;
     int nerrors;

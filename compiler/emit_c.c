@@ -497,6 +497,29 @@ emit_list_fn(struct emitter *e, struct exprs *x, const struct ir_node *n,
 }
 
 /*
+ * A nested query: a function for its inner query, which the runtime
+ * calls once per element of the nested field, each test in it seeing
+ * that element's values only.
+ */
+static void
+emit_nested_fn(struct emitter *e, struct exprs *x, const struct ir_node *n)
+{
+    struct arena *a = x->a;
+    const struct ir_node *k = n->u.child;
+    char *name = arena_printf(a, "%s_elem%u", e->fn, e->next_id++);
+
+    emit_node(e, x, k, NULL);
+    fprintf(e->out, "static bool\n%s(struct krt_event *ev, const void *ctx)"
+            "\n{\n    (void)ctx;\n", name);
+    emit_kql_comment(e, 4, k);
+    fprintf(e->out, "    %sreturn %s;\n}\n\n",
+            k->op == IR_TRUE || k->op == IR_FALSE ? "(void)ev;\n    " : "",
+            expr_of(x, k));
+    expr_set(x, n, arena_printf(a, "krt_nested_any(ev, %s, %s, NULL)",
+                                e->field_names[n->field], name));
+}
+
+/*
  * Emit what node 'n' needs before it can be used (tables, helper
  * functions) and record its expression.  'fn_name', when given, is the
  * name the node's own function must have (the rule's entry point).
@@ -514,6 +537,8 @@ emit_node(struct emitter *e, struct exprs *x, const struct ir_node *n,
     } else if (n->op == IR_NOT) {
         emit_node(e, x, n->u.child, NULL);
         expr_set(x, n, arena_printf(a, "!%s", expr_of(x, n->u.child)));
+    } else if (n->op == IR_NESTED) {
+        emit_nested_fn(e, x, n);
     } else {
         expr_set(x, n, leaf_expr(e, a, n));
     }

@@ -6,6 +6,14 @@
 #include <assert.h>
 #include <string.h>
 
+/* The inner query of nested query 'ctx', on the element in force. */
+static bool
+nested_inner(struct krt_event *ev, const void *ctx)
+{
+    const struct ir_node *n = ctx;
+    return interp_eval(n->u.child, ev);
+}
+
 bool
 interp_eval(const struct ir_node *n, struct krt_event *ev)
 {
@@ -66,6 +74,8 @@ interp_eval(const struct ir_node *n, struct krt_event *ev)
                                 (krt_u32)n->u.i64.n);
     case IR_KW_RANGE:
         return krt_any_kw_range(ev, n->field, &n->u.kwr);
+    case IR_NESTED:
+        return krt_nested_any(ev, n->field, nested_inner, n);
     }
     assert(!"interp_eval: unknown op");
     return false;

@@ -350,6 +350,13 @@ ir_simplify(struct arena *a, struct ir_node *n)
         n->u.child = c;
         return n;
     }
+    case IR_NESTED:
+        /* No element satisfies a query that never holds; one that always
+         * holds still needs an element, so it stays. */
+        n->u.child = ir_simplify(a, n->u.child);
+        if (n->u.child->op == IR_FALSE)
+            return ir_node_new(a, IR_FALSE, n->span);
+        return n;
     default:
         return canonical_leaf(n);
     }
@@ -407,6 +414,7 @@ static const char *const op_name[] = {
     [IR_DATE_REL] = "date_rel", [IR_TEXT_ANY] = "text_any",
     [IR_TEXT_PHRASE] = "text_phrase", [IR_TEXT_WILD] = "text_wild",
     [IR_FLOAT_IN] = "float_in", [IR_KW_RANGE] = "kw_range",
+    [IR_NESTED] = "nested",
 };
 
 static void
@@ -547,6 +555,11 @@ dump_node(FILE *out, const struct ir_program *p, const struct ir_node *n,
         return;
     case IR_NOT:
         fputc('\n', out);
+        dump_node(out, p, n->u.child, depth + 1);
+        return;
+    case IR_NESTED:
+        fprintf(out, " %s\n", ((const struct ir_field *)
+                               p->fields.items[n->field])->name);
         dump_node(out, p, n->u.child, depth + 1);
         return;
     case IR_TRUE:

@@ -38,7 +38,8 @@ enum ir_op {
     IR_TEXT_PHRASE, /* some value's tokens hold these, in a row */
     IR_TEXT_WILD, /* some value's token matches the pattern */
     IR_FLOAT_IN,  /* some value, as its float type's key, is in the ranges */
-    IR_KW_RANGE   /* some value's text lies in the byte range */
+    IR_KW_RANGE,  /* some value's text lies in the byte range */
+    IR_NESTED     /* child holds for one element of nested field 'field' */
 };
 
 /*
@@ -56,7 +57,9 @@ struct ir_node {
             struct ir_node **items;
             size_t n;
         } list;                      /* IR_AND, IR_OR */
-        struct ir_node *child;       /* IR_NOT */
+        struct ir_node *child;       /* IR_NOT; IR_NESTED: the inner
+                                        query, its tests seeing one
+                                        element's values at a time */
         struct {
             struct krt_str *items;
             size_t n;

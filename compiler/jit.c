@@ -69,6 +69,7 @@ static const struct {
     { "krt_any_scaled_in", (any_fn)krt_any_scaled_in },
     { "krt_any_kw_range", (any_fn)krt_any_kw_range },
     { "krt_exists", (any_fn)krt_exists },
+    { "krt_nested_any", (any_fn)krt_nested_any },
     /* tcc may emit calls to these for copies and initialisers. */
     { "memcpy", (any_fn)memcpy },
     { "memmove", (any_fn)memmove },

@@ -20,6 +20,8 @@
 #include "krt_run.h"
 #include "mapping.h"
 #include "sema_date.h"
+#include "sema_fields.h"
+#include "sema_nested.h"
 #include "sema_num.h"
 #include "sema_text.h"
 
@@ -30,6 +32,7 @@ struct sema {
     struct ir_program *p;
     struct ptrvec unknown;   /* struct ast_literal * of unknown fields */
     int errors;
+    const struct ast_node *expanding; /* the test a field pattern expands */
 };
 
 static void
@@ -75,35 +78,37 @@ note_unknown(struct sema *s, const struct ast_literal *f)
     ptrvec_push(s->a, &s->unknown, (void *)f);
 }
 
+/* Add field 'name' (of 'len' bytes) to the program's table, typed by
+ * 'mf' when 'known', else read as keyword. */
+static void
+add_field(struct sema *s, const char *name, size_t len,
+          const struct mapping_field *mf, bool known,
+          struct typed_field *out)
+{
+    enum krt_type type = known ? mf->type : KRT_KEYWORD;
+    unsigned ignore_above = known ? mf->ignore_above : 0;
+    /* A multi-field (process.command_line.text) reads its parent's values. */
+    size_t path_len = known ? mf->path_len : len;
+    out->index = ir_field_index_named(s->a, s->p, name, len, path_len, type,
+                                      ignore_above, known);
+    out->type = type;
+    out->scale = known ? mf->scaling_factor : 0;
+    out->path = ((struct ir_field *)s->p->fields.items[out->index])->name;
+}
+
 /* Look the field up and add it to the program's table. */
-static bool
+static void
 resolve_field(struct sema *s, const struct ast_literal *f,
               struct typed_field *out)
 {
     const struct kql_text *t = field_text(f);
-    if (f->kind == AST_LIT_WILDCARD) {
-        /* LIMIT(fields): wildcard field names need the expansion against
-         * the known fields that the conformance work brings; until then
-         * such a query is refused rather than guessed at. */
-        error_at(s, f->span, "wildcards in field names are not supported "
-                 "yet");
-        return false;
-    }
+    assert(f->kind != AST_LIT_WILDCARD);
     /* The mapping's type (--mapping) first, then ECS's. */
-    struct mapping_field mf;
+    struct mapping_field mf = { .name = NULL };
     bool known = mapping_resolve(s->p->mapping, t->bytes, t->len, &mf);
-    enum krt_type type = known ? mf.type : KRT_KEYWORD;
-    unsigned ignore_above = known ? mf.ignore_above : 0;
     if (!known)
         note_unknown(s, f);
-    /* A multi-field (process.command_line.text) reads its parent's values. */
-    size_t path_len = known ? mf.path_len : t->len;
-    out->index = ir_field_index_named(s->a, s->p, t->bytes, t->len,
-                                      path_len, type, ignore_above, known);
-    out->type = type;
-    out->scale = known ? mf.scaling_factor : 0;
-    out->path = ((struct ir_field *)s->p->fields.items[out->index])->name;
-    return true;
+    add_field(s, t->bytes, t->len, &mf, known, out);
 }
 
 static bool
@@ -400,6 +405,24 @@ typed_value(struct sema *s, const struct typed_field *f,
     return unsupported_type(s, f, sp);
 }
 
+/* f:v ('n') on field 'f'. */
+static struct ir_node *
+is_on_field(struct sema *s, const struct typed_field *f,
+            const struct ast_node *n)
+{
+    const struct ast_literal *v = &n->u.is.value;
+    if (is_lone_star(v)) {
+        if (f->type == KRT_OBJECT || f->type == KRT_NESTED)
+            return unsupported_type(s, f, n->span);
+        return leaf(s, IR_EXISTS, f, n->span);
+    }
+    return typed_value(s, f, v, n->span);
+}
+
+static struct ir_node *lower_pattern(struct sema *s, const struct ast_node *n,
+                                     const struct ast_literal *fl,
+                                     const struct ast_literal *v);
+
 static struct ir_node *
 sema_is(struct sema *s, const struct ast_node *n)
 {
@@ -415,15 +438,11 @@ sema_is(struct sema *s, const struct ast_node *n)
     }
     if (is_lone_star(fl) && is_lone_star(v))
         return ir_node_new(s->a, IR_TRUE, n->span);
+    if (fl->kind == AST_LIT_WILDCARD)
+        return lower_pattern(s, n, fl, v);
     struct typed_field f;
-    if (!resolve_field(s, fl, &f))
-        return NULL;
-    if (is_lone_star(v)) {
-        if (f.type == KRT_OBJECT || f.type == KRT_NESTED)
-            return unsupported_type(s, &f, n->span);
-        return leaf(s, IR_EXISTS, &f, n->span);
-    }
-    return typed_value(s, &f, v, n->span);
+    resolve_field(s, fl, &f);
+    return is_on_field(s, &f, n);
 }
 
 /* ------------------------------------------------------------ ranges */
@@ -506,41 +525,144 @@ ip_range(struct sema *s, const struct typed_field *f,
     return r;
 }
 
+/* f OP v ('n') on field 'f'. */
 static struct ir_node *
-sema_range(struct sema *s, const struct ast_node *n)
+range_on_field(struct sema *s, const struct typed_field *f,
+               const struct ast_node *n)
 {
-    struct typed_field f;
-    if (n->u.range.field.kind == AST_LIT_NULL) {
-        error_at(s, n->u.range.field.span, "a range needs a field");
-        return NULL;
-    }
-    if (!resolve_field(s, &n->u.range.field, &f))
-        return NULL;
-    if (n->u.range.value.kind == AST_LIT_WILDCARD) {
-        error_at(s, n->u.range.value.span, "a range bound cannot hold a "
-                 "wildcard");
-        return NULL;
-    }
-    if (is_integer_type(f.type))
-        return long_range(s, &f, n);
-    if (f.type == KRT_IP)
-        return ip_range(s, &f, n);
-    if (f.type == KRT_DATE)
-        return date_test(s, &f, &n->u.range.value, &n->u.range.op,
+    if (is_integer_type(f->type))
+        return long_range(s, f, n);
+    if (f->type == KRT_IP)
+        return ip_range(s, f, n);
+    if (f->type == KRT_DATE)
+        return date_test(s, f, &n->u.range.value, &n->u.range.op,
                          n->span);
-    if (sema_is_float(f.type))
-        return num_test(s, &f, &n->u.range.value, &n->u.range.op, n->span);
-    if (is_keyword_type(f.type) || f.type == KRT_BOOLEAN)
-        return other_range(s, &f, n);
-    if (sema_is_text(f.type)) {
+    if (sema_is_float(f->type))
+        return num_test(s, f, &n->u.range.value, &n->u.range.op, n->span);
+    if (is_keyword_type(f->type) || f->type == KRT_BOOLEAN)
+        return other_range(s, f, n);
+    if (sema_is_text(f->type)) {
         /* LIMIT(text): a range on a text field compares the analysed
          * tokens of its values as strings, which no rule needs; refused
          * rather than answered wrongly. */
         error_at(s, n->span, "ranges on text field '%s' (%s) are not "
-                 "supported", f.path, ecs_type_name(f.type));
+                 "supported", f->path, ecs_type_name(f->type));
         return NULL;
     }
-    return unsupported_type(s, &f, n->span);
+    return unsupported_type(s, f, n->span);
+}
+
+static struct ir_node *
+sema_range(struct sema *s, const struct ast_node *n)
+{
+    const struct ast_literal *fl = &n->u.range.field;
+    const struct ast_literal *v = &n->u.range.value;
+    struct typed_field f;
+    if (fl->kind == AST_LIT_NULL) {
+        error_at(s, fl->span, "a range needs a field");
+        return NULL;
+    }
+    if (fl->kind != AST_LIT_WILDCARD)
+        resolve_field(s, fl, &f);
+    if (v->kind == AST_LIT_WILDCARD) {
+        error_at(s, v->span, "a range bound cannot hold a wildcard");
+        return NULL;
+    }
+    if (fl->kind == AST_LIT_WILDCARD)
+        return lower_pattern(s, n, fl, v);
+    return range_on_field(s, &f, n);
+}
+
+/* ---------------------------------------------------- field patterns */
+
+/* Where a muted diagnostic sink keeps its first message. */
+struct first_msg {
+    char *buf;
+    size_t size;
+};
+
+static void
+keep_first(void *ctx, enum diag_severity sev, const char *msg)
+{
+    struct first_msg *m = ctx;
+    (void)sev;
+    if (!m->buf[0])
+        snprintf(m->buf, m->size, "%s", msg);
+}
+
+/* Whether a value error on a field of type 't' means, as Elasticsearch
+ * reads the value, that the field cannot hold it: a field a lenient
+ * query leaves out.  Other errors are kqlc's limits, and refuse. */
+static bool
+cannot_read(enum krt_type t, const struct ast_literal *v)
+{
+    /* Elasticsearch refuses a match on null whatever the field (only a
+     * date's range takes it, as unbounded): no leniency saves it. */
+    if (v->kind == AST_LIT_NULL)
+        return false;
+    /* LIMIT(fields): the values of text, flattened and unsigned_long
+     * fields and of types kqlc does not read could hold what a query on
+     * them asks; refused as on a field named alone, not left out. */
+    return !(sema_is_text(t) || t == KRT_FLATTENED
+             || t == KRT_UNSIGNED_LONG || t == KRT_OTHER);
+}
+
+/*
+ * The test 's->expanding' makes on field 'mf' of a pattern's expansion
+ * (sema_field_fn), typed with diagnostics muted; the first one lands in
+ * 'msg'.  A field left out leaves no trace in the field table.
+ */
+static enum sema_field_verdict
+type_one(void *ctx, const struct mapping_field *mf, struct ir_node **out,
+         char *msg, size_t size)
+{
+    struct sema *s = ctx;
+    const struct ast_node *n = s->expanding;
+    struct first_msg first = { msg, size };
+    struct diag mute, *real = s->d;
+    int errors = s->errors;
+    size_t nfields = s->p->fields.n;
+    struct typed_field f;
+
+    diag_init(&mute, NULL);
+    mute.hook = keep_first;
+    mute.hook_ctx = &first;
+    add_field(s, mf->name, strlen(mf->name), mf, true, &f);
+    s->d = &mute;
+    *out = n->kind == AST_IS ? is_on_field(s, &f, n)
+                             : range_on_field(s, &f, n);
+    s->d = real;
+    s->errors = errors;
+    if (*out && mute.nerrors == 0)
+        return SEMA_FIELD_OK;
+    s->p->fields.n = nfields;
+    const struct ast_literal *v = n->kind == AST_IS ? &n->u.is.value
+                                                    : &n->u.range.value;
+    if (cannot_read(mf->type, v))
+        return SEMA_FIELD_DROP;
+    const struct ast_literal *fl = n->kind == AST_IS ? &n->u.is.field
+                                                     : &n->u.range.field;
+    error_at(s, n->span, "%s (field pattern '%s' matches it)", msg,
+             sema_fields_pattern(s->a, &fl->text));
+    return SEMA_FIELD_FAIL;
+}
+
+/* Test 'n' (f:v or f OP v) with field pattern 'fl' and value 'v' on
+ * every known field the pattern matches (sema_fields.c). */
+static struct ir_node *
+lower_pattern(struct sema *s, const struct ast_node *n,
+              const struct ast_literal *fl, const struct ast_literal *v)
+{
+    struct sema_expansion x = {
+        .a = s->a, .d = s->d, .src = s->src, .mapping = s->p->mapping,
+        .field = fl, .value = v, .sp = n->span, .type_one = type_one,
+        .ctx = s,
+    };
+    const struct ast_node *outer = s->expanding;
+    s->expanding = n;
+    struct ir_node *r = sema_fields_expand(&x);
+    s->expanding = outer;
+    return r;
 }
 
 /* ------------------------------------------------------------ tree */
@@ -559,6 +681,29 @@ lower_list(struct sema *s, const struct ast_node *n, enum ir_op op)
         ok &= r->u.list.items[i] != NULL;
     }
     return ok ? r : NULL;
+}
+
+/* f:{ query }: the inner query, its fields under f, tested on one
+ * element of f at a time (sema_nested.c). */
+static struct ir_node *
+lower_nested(struct sema *s, const struct ast_node *n)
+{
+    const struct ast_literal *f = &n->u.nested.field;
+    char msg[512];
+    const struct ast_node *inner = sema_nested_inner(s->a, s->p->mapping, n,
+                                                     msg, sizeof msg);
+    if (!inner) {
+        error_at(s, f->span, "%s", msg);
+        return NULL;
+    }
+    struct ir_node *c = lower(s, inner);
+    if (!c)
+        return NULL;
+    struct ir_node *r = ir_node_new(s->a, IR_NESTED, n->span);
+    r->field = ir_field_index(s->a, s->p, f->text.bytes, f->text.len,
+                              KRT_NESTED, 0, true);
+    r->u.child = c;
+    return r;
 }
 
 static struct ir_node *
@@ -582,11 +727,7 @@ lower(struct sema *s, const struct ast_node *n)
     case AST_RANGE:
         return sema_range(s, n);
     case AST_NESTED:
-        /* LIMIT(nested): f:{...} needs per-element evaluation of arrays
-         * of objects, which comes with the conformance work; refused. */
-        error_at(s, n->span, "nested queries 'field:{...}' are not "
-                 "supported yet");
-        return NULL;
+        return lower_nested(s, n);
     }
     assert(!"lower: unknown node kind");
     return NULL;

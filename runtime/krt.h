@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* Bumped whenever a structure below or a test's meaning changes. */
-#define KRT_ABI_VERSION 3
+#define KRT_ABI_VERSION 4
 
 typedef unsigned long long krt_u64;
 typedef long long krt_i64;
@@ -242,6 +242,19 @@ bool krt_any_scaled_in(struct krt_event *ev, krt_u32 field, double scale,
  * runtime does not read by type (object, nested, text, ...).
  */
 bool krt_exists(struct krt_event *ev, krt_u32 field);
+
+/*
+ * A nested query (f:{ query }, Elasticsearch's nested query): whether
+ * 'inner' holds for one element of nested field 'field', an object of
+ * the array of objects at its path.  While 'inner(ev, ctx)' runs, every
+ * test above sees only the values inside that element; inside another
+ * nested query, only the elements inside the current one count.  False
+ * when the field has no element.
+ */
+typedef bool (*krt_nested_fn)(struct krt_event *ev, const void *ctx);
+
+bool krt_nested_any(struct krt_event *ev, krt_u32 field, krt_nested_fn inner,
+                    const void *ctx);
 
 /* Defined by the generated code. */
 extern const struct krt_program krt_program;

@@ -13,6 +13,17 @@
 #define KRT_NONE 0xffffffffu
 
 /*
+ * One element of a nested field: one object of the array of objects at
+ * the field's path (or the one object there).  'parent' is the element
+ * of an enclosing nested field it lies in, or KRT_NONE; it is always a
+ * lower number, as elements are numbered in document order.
+ */
+struct krt_elem {
+    krt_u32 slot;
+    krt_u32 parent;
+};
+
+/*
  * The values of one line.  Each field path that a field of the table
  * names has a slot; the values found at that path are chained from
  * head[slot] through krt_value.next, in document order.  Several fields
@@ -20,7 +31,9 @@
  * decoded: the scanner keeps it at least as long as the longest escaped
  * string it recorded, so decoding never allocates.  'dates' are the
  * program's date ranges that read the clock, worked out for this run
- * (krt_scanner_set_dates; borrowed, NULL until then).
+ * (krt_scanner_set_dates; borrowed, NULL until then).  'elems' are the
+ * elements of nested fields the line holds; while 'cur' is one of them
+ * (krt_nested_any), value iteration gives only the values inside it.
  */
 struct krt_event {
     const struct krt_field *fields;
@@ -31,6 +44,10 @@ struct krt_event {
     struct krt_value *vals;
     krt_u32 nvals;
     krt_u32 capvals;
+    struct krt_elem *elems;
+    krt_u32 nelems;
+    krt_u32 capelems;
+    krt_u32 cur;               /* KRT_NONE: the whole event */
     char *buf;
     size_t bufcap;
     const struct krt_i64_range *dates;

@@ -48,12 +48,15 @@ struct krt_value {
     krt_u32 next;        /* private: index of the field's next value */
     unsigned char kind;  /* enum krt_kind */
     unsigned char flags; /* KRT_VF_* */
+    krt_u32 elem;        /* private: innermost element of a nested field
+                            it lies in (krt_event.h), or none */
 };
 
 /*
  * The values of field 'field' in document order: the first, then each
  * next; NULL when there is none (or no more).  The pointers live as long
- * as the event.
+ * as the event.  While krt_nested_any evaluates one element of a nested
+ * field, only the values inside that element are given.
  */
 const struct krt_value *krt_value_first(const struct krt_event *ev,
                                         krt_u32 field);

@@ -41,6 +41,7 @@ struct node {
     krt_u32 sibling; /* next child of the same parent, or KRT_NONE */
     krt_u32 slot;    /* where values go when a field ends here */
     bool flat;
+    bool nested;     /* a field mapped nested ends here */
 };
 
 /*
@@ -51,6 +52,8 @@ struct node {
  * object is the innermost open one, its keys are keys[keys_first ..];
  * 'key_bits' has two bits set per key, chosen by its hash.  'flat': it
  * lies inside a flattened field, whose keys are not field names.
+ * 'elem' is the element of a nested field in force around it, restored
+ * when it closes.
  */
 struct frame {
     krt_u32 node;
@@ -61,6 +64,7 @@ struct frame {
     bool array;
     bool flat;
     krt_u64 key_bits;
+    krt_u32 elem;
 };
 
 /*
@@ -143,6 +147,8 @@ struct scan {
     krt_u32 node;      /* trie node of the value about to be read */
     krt_u32 obj_first; /* object values waiting for that value */
     krt_u32 obj_count;
+    krt_u32 elem;      /* innermost open element of a nested field */
+    krt_u32 key_elem;  /* the element the value about to be read is in */
     enum krt_scan_status status;
     struct krt_scan_error *err;
 };
@@ -218,7 +224,7 @@ insert_path(struct krt_scanner *sc, const char *path)
             c = sc->nnodes++;
             sc->nodes[c] = (struct node){ s, (krt_u32)len, KRT_NONE,
                                           sc->nodes[node].child, KRT_NONE,
-                                          false };
+                                          false, false };
             sc->nodes[node].child = c;
         }
         node = c;
@@ -251,7 +257,7 @@ build_trie(struct krt_scanner *sc, const struct krt_field *fields,
     if (!sc->nodes || !sc->field_slot)
         return false;
     sc->nodes[ROOT] = (struct node){ "", 0, KRT_NONE, KRT_NONE, KRT_NONE,
-                                     false };
+                                     false, false };
     sc->nnodes = 1;
     for (krt_u32 f = 0; f < nfields; f++) {
         krt_u32 node;
@@ -261,6 +267,7 @@ build_trie(struct krt_scanner *sc, const struct krt_field *fields,
             continue;
         node = insert_path(sc, fields[f].path);
         sc->nodes[node].flat |= fields[f].type == KRT_FLATTENED;
+        sc->nodes[node].nested |= fields[f].type == KRT_NESTED;
         if (sc->nodes[node].slot == KRT_NONE)
             sc->nodes[node].slot = sc->nslots++;
         sc->field_slot[f] = sc->nodes[node].slot;
@@ -321,6 +328,7 @@ krt_scanner_free(struct krt_scanner *sc)
     free(sc->ev.head);
     free(sc->ev.tail);
     free(sc->ev.vals);
+    free(sc->ev.elems);
     free(sc->ev.buf);
     krt_text_cache_free(&sc->ev);
     free(sc->nodes);
@@ -417,10 +425,11 @@ reserve_bytes(char **buf, size_t *cap, size_t len)
     return true;
 }
 
-/* Append a value to 'slot'; false when out of memory. */
+/* Append a value, in element 'elem', to 'slot'; false when out of
+ * memory. */
 static bool
 add_value(struct krt_event *ev, krt_u32 slot, unsigned kind,
-          const void *text, size_t len, unsigned flags)
+          const void *text, size_t len, unsigned flags, krt_u32 elem)
 {
     struct krt_value *v;
     krt_u32 i = ev->nvals;
@@ -435,6 +444,7 @@ add_value(struct krt_event *ev, krt_u32 slot, unsigned kind,
     v->next = KRT_NONE;
     v->kind = (unsigned char)kind;
     v->flags = (unsigned char)flags;
+    v->elem = elem;
     if (ev->head[slot] == KRT_NONE)
         ev->head[slot] = i;
     else
@@ -442,6 +452,50 @@ add_value(struct krt_event *ev, krt_u32 slot, unsigned kind,
     ev->tail[slot] = i;
     ev->nvals++;
     return true;
+}
+
+/*
+ * Start a new element of the nested field at 'slot', inside element
+ * 'parent', leaving its number in '*elem'.  Elements are numbered in
+ * document order, so an element's number is above its parent's.  False
+ * when out of memory.
+ */
+static bool
+new_elem(struct krt_event *ev, krt_u32 slot, krt_u32 parent, krt_u32 *elem)
+{
+    if (ev->nelems == ev->capelems) {
+        krt_u32 cap = ev->capelems ? ev->capelems * 2 : 16;
+        struct krt_elem *e;
+
+        if (ev->capelems > UINT32_MAX / 4)
+            return false;
+        e = realloc(ev->elems, (size_t)cap * sizeof *e);
+        if (!e)
+            return false;
+        ev->elems = e;
+        ev->capelems = cap;
+    }
+    ev->elems[ev->nelems] = (struct krt_elem){ slot, parent };
+    *elem = ev->nelems++;
+    return true;
+}
+
+/* An object opens at a nested field: it is one element of the field. */
+static bool
+open_elem(struct scan *s, krt_u32 slot)
+{
+    return new_elem(s->ev, slot, s->elem, &s->elem);
+}
+
+/*
+ * A dotted key passes through a nested field ("f.x" with f nested): as
+ * Elasticsearch expands the key into an object of its own, its value is
+ * one element of f by itself.
+ */
+static bool
+open_key_elem(struct scan *s, krt_u32 slot)
+{
+    return new_elem(s->ev, slot, s->key_elem, &s->key_elem);
 }
 
 /* Tell the object values first .. first + count - 1 what they held. */
@@ -470,7 +524,8 @@ scalar(struct scan *s, unsigned kind, const unsigned char *text,
 
     s->leaves += leaf;
     settle(s->ev, s->obj_first, s->obj_count, leaf);
-    if (slot != KRT_NONE && !add_value(s->ev, slot, kind, text, len, flags))
+    if (slot != KRT_NONE
+        && !add_value(s->ev, slot, kind, text, len, flags, s->key_elem))
         return fail_nomem(s);
     s->p = next;
     return STEP_AFTER;
@@ -1162,13 +1217,17 @@ open_container(struct scan *s, bool array)
         return fail(s, s->p, "nesting deeper than 1000 levels");
     flat |= s->depth > 0 && s->sc->frames[s->depth - 1].flat;
     if (!array && slot != KRT_NONE) {
-        if (!add_value(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0))
+        if (!add_value(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0, s->key_elem))
             return fail_nomem(s);
         s->obj_count++;
     }
     f = &s->sc->frames[s->depth++];
     *f = (struct frame){ s->node, s->obj_first, s->obj_count, s->leaves,
-                         s->sc->nkeys, array, flat, 0 };
+                         s->sc->nkeys, array, flat, 0, s->elem };
+    s->elem = s->key_elem;
+    if (!array && s->node != KRT_NONE && s->sc->nodes[s->node].nested
+        && !open_elem(s, slot))
+        return fail_nomem(s);
     p = skip_space(s->p + 1, s->end);
     s->p = p;
     if (p < s->end && *p == (array ? ']' : '}'))
@@ -1177,6 +1236,7 @@ open_container(struct scan *s, bool array)
         return STEP_KEY;
     s->obj_first = s->ev->nvals;
     s->obj_count = 0;
+    s->key_elem = s->elem;
     return STEP_VALUE;
 }
 
@@ -1213,6 +1273,7 @@ close_container(struct scan *s)
 
     settle(s->ev, f->obj_first, f->obj_count, s->leaves > f->leaves);
     s->sc->nkeys = f->keys_first;
+    s->elem = f->elem;
 }
 
 /* After a value: a separator, the end of a container, or of the line. */
@@ -1243,6 +1304,7 @@ after_value(struct scan *s)
     s->node = f->node;
     s->obj_first = s->ev->nvals;
     s->obj_count = 0;
+    s->key_elem = s->elem;
     return STEP_VALUE;
 }
 
@@ -1268,10 +1330,13 @@ walk_key(struct scan *s, krt_u32 *node, const char *key, size_t len)
             return true;
         slot = s->sc->nodes[*node].slot;
         if (slot != KRT_NONE) {
-            if (!add_value(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0))
+            if (!add_value(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0,
+                           s->key_elem))
                 return false;
             s->obj_count++;
         }
+        if (s->sc->nodes[*node].nested && !open_key_elem(s, slot))
+            return false;
         key = dot + 1;
     }
 }
@@ -1283,6 +1348,7 @@ place_key(struct scan *s, const char *key, size_t len)
     s->node = s->sc->frames[s->depth - 1].node;
     s->obj_first = s->ev->nvals;
     s->obj_count = 0;
+    s->key_elem = s->elem;
     if (s->node == KRT_NONE)
         return true;
     return walk_key(s, &s->node, key, len);
@@ -1337,6 +1403,8 @@ reset_event(struct krt_scanner *sc)
     for (krt_u32 i = 0; i < sc->nslots; i++)
         sc->ev.head[i] = KRT_NONE;
     sc->ev.nvals = 0;
+    sc->ev.nelems = 0;
+    sc->ev.cur = KRT_NONE;
     krt_text_cache_reset(&sc->ev);
 }
 
@@ -1354,7 +1422,8 @@ apply_fallbacks(struct krt_scanner *sc)
                                  || ev->vals[v].kind == KRT_V_OBJECT))
             v = ev->vals[v].next;
         if (v == KRT_NONE
-            && !add_value(ev, fb->slot, KRT_V_STRING, fb->text, fb->len, 0))
+            && !add_value(ev, fb->slot, KRT_V_STRING, fb->text, fb->len, 0,
+                          KRT_NONE))
             return false;
     }
     return true;
@@ -1409,6 +1478,7 @@ krt_scan_line(struct krt_scanner *sc, const char *line, size_t len,
     reset_event(sc);
     sc->nkeys = 0;
     s.node = ROOT;
+    s.elem = s.key_elem = KRT_NONE;
     if (run_steps(&s) != KRT_SCAN_EVENT)
         return s.status;
     if (!apply_fallbacks(sc)) {
@@ -1433,6 +1503,27 @@ krt_char_column(const char *line, size_t len, size_t col)
 
 /* ------------------------------------------------------- accessors */
 
+/* Whether element 'e' lies inside element 'outer' (KRT_NONE: the whole
+ * event), or is it. */
+static bool
+elem_within(const struct krt_event *ev, krt_u32 e, krt_u32 outer)
+{
+    if (outer == KRT_NONE)
+        return true;
+    while (e != KRT_NONE && e > outer)
+        e = ev->elems[e].parent;
+    return e == outer;
+}
+
+/* 'v' or the first value after it that lies in the current element. */
+static const struct krt_value *
+in_current(const struct krt_event *ev, const struct krt_value *v)
+{
+    while (v && !elem_within(ev, v->elem, ev->cur))
+        v = v->next == KRT_NONE ? NULL : &ev->vals[v->next];
+    return v;
+}
+
 const struct krt_value *
 krt_value_first(const struct krt_event *ev, krt_u32 field)
 {
@@ -1443,13 +1534,39 @@ krt_value_first(const struct krt_event *ev, krt_u32 field)
     slot = ev->field_slot[field];
     if (slot == KRT_NONE || ev->head[slot] == KRT_NONE)
         return NULL;
-    return &ev->vals[ev->head[slot]];
+    if (ev->cur == KRT_NONE)
+        return &ev->vals[ev->head[slot]];
+    return in_current(ev, &ev->vals[ev->head[slot]]);
 }
 
 const struct krt_value *
 krt_value_next(const struct krt_event *ev, const struct krt_value *v)
 {
-    return v->next == KRT_NONE ? NULL : &ev->vals[v->next];
+    v = v->next == KRT_NONE ? NULL : &ev->vals[v->next];
+    return ev->cur == KRT_NONE ? v : in_current(ev, v);
+}
+
+bool
+krt_nested_any(struct krt_event *ev, krt_u32 field, krt_nested_fn inner,
+               const void *ctx)
+{
+    krt_u32 outer = ev->cur;
+    krt_u32 slot;
+    bool hit = false;
+
+    if (field >= ev->nfields || ev->field_slot[field] == KRT_NONE)
+        return false;
+    slot = ev->field_slot[field];
+    /* an element comes after the element it lies in */
+    for (krt_u32 e = outer == KRT_NONE ? 0 : outer + 1;
+         e < ev->nelems && !hit; e++) {
+        if (ev->elems[e].slot != slot || !elem_within(ev, e, outer))
+            continue;
+        ev->cur = e;
+        hit = inner(ev, ctx);
+    }
+    ev->cur = outer;
+    return hit;
 }
 
 void

@@ -14,7 +14,9 @@
  * in events.  Floating-point fields (float, double, scaled_float from
  * ECS; half_float and a scaled_float of factor 3.3 from a mapping) get
  * numbers in Java's syntax, signed zeros, NaN and infinities, terms and
- * ranges; keyword and boolean fields get ranges too.
+ * ranges; keyword and boolean fields get ranges too.  Field names are
+ * sometimes patterns ("*.port", "email.subjec*"), expanded against ECS
+ * and the mapping.
  * All queries become the rules of one program, which
  * runs three ways: the native detector built with cc, the JIT, and the
  * interpreter.  Every (query, event) verdict must agree.
@@ -336,6 +338,29 @@ put_value_list(struct buf *b, enum kind k, int depth)
     put(b, ")");
 }
 
+/*
+ * A field pattern that matches field 'path' and perhaps others of other
+ * types (each then typed on its own, those that cannot read the value
+ * left out): '*' and the last part ("*.port"), or the name with its last
+ * byte a wildcard ("email.subjec*", which takes email.subject.text too;
+ * not for a 'range', which kqlc refuses on a text field).  NULL (the name
+ * as it is) most of the time.
+ */
+static const char *
+field_pattern(const char *path, bool range)
+{
+    static char out[64];
+    const char *dot = strrchr(path, '.');
+    unsigned c = (unsigned)pick(20);
+    if (c == 0 && dot)
+        snprintf(out, sizeof out, "*%s", dot);
+    else if (c == 1 && !range)
+        snprintf(out, sizeof out, "%.*s*", (int)strlen(path) - 1, path);
+    else
+        return NULL;
+    return out;
+}
+
 static void
 put_leaf(struct buf *b)
 {
@@ -343,11 +368,15 @@ put_leaf(struct buf *b)
     const char *path = fields[f].path;
     enum kind k = fields[f].kind;
     unsigned form = (unsigned)pick(10);
+    bool typed = strcmp(path, "custom.tag") != 0;
+    const char *pattern = field_pattern(path, form <= 2);
+    if (pattern)
+        path = pattern;
     if (form == 0) {
         put(b, "%s:*", path);
     } else if (form <= 2 && (k == K_LONG || k == K_IP || k == K_DATE
                              || k == K_NUM || k == K_BOOL
-                             || (k == K_KW && strcmp(path, "custom.tag")))) {
+                             || (k == K_KW && typed))) {
         /* custom.tag has no type: a range on it is refused */
         static const char *const ops[] = { "<", "<=", ">", ">=" };
         put(b, "%s %s ", path, PICK(ops));

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "runtime_test.h"
@@ -978,11 +980,110 @@ test_million_deep_small_stack(void **state)
     free(job.line);
 }
 
+/* ---------------------------------------------------- nested fields */
+
+enum { N_ITEMS, N_NAME, N_TAGS, N_TAG_K, N_LOOSE };
+
+static const struct krt_field nested_fields[] = {
+    [N_ITEMS] = { "items", KRT_NESTED, 0 },
+    [N_NAME] = { "items.name", KRT_KEYWORD, 0 },
+    [N_TAGS] = { "items.tags", KRT_NESTED, 0 },
+    [N_TAG_K] = { "items.tags.k", KRT_KEYWORD, 0 },
+    [N_LOOSE] = { "loose", KRT_KEYWORD, 0 },
+};
+
+/* What each element showed: its values of 'field', joined, one string
+ * an element, elements separated by '|'. */
+struct seen {
+    krt_u32 field;
+    int n;
+    char text[256];
+};
+
+static bool
+record_element(struct krt_event *ev, const void *ctx)
+{
+    struct seen *seen = (struct seen *)ctx;
+    size_t o = strlen(seen->text);
+    const struct krt_value *v;
+
+    if (seen->n++)
+        seen->text[o++] = '|';
+    for (v = krt_value_first(ev, seen->field); v; v = krt_value_next(ev, v))
+        o += (size_t)snprintf(seen->text + o, sizeof seen->text - o,
+                              "%.*s", (int)v->len, v->text);
+    seen->text[o] = '\0';
+    return false;
+}
+
+/* The values of 'field' element by element of nested field 'path'. */
+static const char *
+per_element(struct krt_event *ev, krt_u32 path, krt_u32 field,
+            struct seen *seen)
+{
+    seen->field = field;
+    seen->n = 0;
+    seen->text[0] = '\0';
+    assert_false(krt_nested_any(ev, path, record_element, seen));
+    return seen->text;
+}
+
+/* Outer elements, and in each the tags it holds, element by element. */
+static bool
+record_tags(struct krt_event *ev, const void *ctx)
+{
+    struct seen *outer = (struct seen *)ctx;
+    struct seen inner;
+    size_t o = strlen(outer->text);
+
+    snprintf(outer->text + o, sizeof outer->text - o, "%s(%s)",
+             outer->n++ ? ";" : "", per_element(ev, N_TAGS, N_TAG_K, &inner));
+    return false;
+}
+
+/* The scanner tags each value with the element of a nested field it lies
+ * in: an object of the array at the field's path, or the one object
+ * there, or the value of a dotted key through it. */
+static void
+test_nested_elements(void **state)
+{
+    struct rt t;
+    struct seen seen;
+    struct krt_event *ev;
+
+    (void)state;
+    rt_open(&t, nested_fields, 5);
+    ev = rt_event(&t, "{\"items\":[{\"name\":\"a\"},{\"name\":[\"b\",\"c\"]},"
+                      "{}],\"loose\":\"x\"}");
+    assert_string_equal(per_element(ev, N_ITEMS, N_NAME, &seen), "a|bc|");
+    /* outside a nested query, every value, as before */
+    assert_int_equal(rt_count(ev, N_NAME), 3);
+    /* inside, a field outside the nested field shows nothing */
+    assert_string_equal(per_element(ev, N_ITEMS, N_LOOSE, &seen), "||");
+    ev = rt_event(&t, "{\"items\":{\"name\":\"one\"}}");
+    assert_string_equal(per_element(ev, N_ITEMS, N_NAME, &seen), "one");
+    ev = rt_event(&t, "{\"items.name\":\"d1\",\"items\":[{\"name\":\"o\"}]}");
+    assert_string_equal(per_element(ev, N_ITEMS, N_NAME, &seen), "d1|o");
+    ev = rt_event(&t, "{\"other\":[{\"name\":\"a\"}]}");
+    assert_string_equal(per_element(ev, N_ITEMS, N_NAME, &seen), "");
+
+    /* nested in nested: the inner elements of each outer element only */
+    ev = rt_event(&t, "{\"items\":[{\"tags\":[{\"k\":\"p\"},{\"k\":\"q\"}]},"
+                      "{\"tags\":{\"k\":\"r\"}},{\"name\":\"n\"}]}");
+    seen.n = 0;
+    seen.text[0] = '\0';
+    assert_false(krt_nested_any(ev, N_ITEMS, record_tags, &seen));
+    assert_string_equal(seen.text, "(p|q);(r);()");
+    assert_string_equal(per_element(ev, N_TAGS, N_TAG_K, &seen), "p|q|r");
+    rt_close(&t);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nested_dotted_mixed),
+        cmocka_unit_test(test_nested_elements),
         cmocka_unit_test(test_lookalikes_not_found),
         cmocka_unit_test(test_arrays),
         cmocka_unit_test(test_escaped_keys),
