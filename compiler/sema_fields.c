@@ -151,7 +151,7 @@ sema_fields_pattern(struct arena *a, const struct kql_text *t)
 /* The fields an expansion left out: how many, and the first's reason. */
 struct dropped {
     size_t n;
-    char first[400];
+    char first[512];
 };
 
 static void
