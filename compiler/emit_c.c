@@ -39,10 +39,33 @@ is_plain(unsigned char c)
 
 /* A C string literal of 'len' bytes; long ones continue on new lines
  * indented by 'indent'. */
+/*
+ * ISO C asks compilers to take string literals of 4,095 bytes; cc with
+ * -Wpedantic refuses longer ones.  A longer value is written as a
+ * compound literal of byte values instead, its address as good.
+ */
+#define MAX_LITERAL 4095
+
+static void
+emit_bytes(struct emitter *e, const char *s, size_t len, int indent)
+{
+    fputs("(const char[]){", e->out);
+    for (size_t i = 0; i < len; i++) {
+        if (i % 16 == 0)
+            fprintf(e->out, "\n%*s", indent + 4, "");
+        fprintf(e->out, "%u,", (unsigned char)s[i]);
+    }
+    fprintf(e->out, "\n%*s0 }", indent, "");
+}
+
 static void
 emit_string(struct emitter *e, const char *s, size_t len, int indent)
 {
     int col = 0;
+    if (len > MAX_LITERAL) {
+        emit_bytes(e, s, len, indent);
+        return;
+    }
     fputc('"', e->out);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];

@@ -22,6 +22,14 @@
 #define SHOWN_PER_FILE 10
 
 /*
+ * The SIGINT or SIGTERM that asked the run to stop, 0 when none did.  The
+ * handler only sets it (async-signal-safe); the read loop checks it
+ * between lines, so the run ends as at the end of its input: output
+ * flushed, counters printed.
+ */
+static volatile sig_atomic_t stop_signal;
+
+/*
  * The state of one run.  The run owns the scanner, reader, output and
  * built strings; 'prog' and 'opt' are the caller's.  'line' is the line
  * being evaluated (it lives in the reader's buffer) and 'shown' says
@@ -316,7 +324,7 @@ read_lines(struct krt_run *run)
     const char *line;
     size_t len;
 
-    while (!run->stop) {
+    while (!run->stop && !stop_signal) {
         enum krt_read r = krt_reader_next(&run->rd, &line, &len);
 
         if (r == KRT_READ_END)
@@ -441,6 +449,46 @@ finish_output(struct krt_run *run)
     run->status = 2;
 }
 
+static void
+on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/*
+ * Catch SIGINT and SIGTERM into 'stop_signal', each unless it was ignored
+ * (a job started with it ignored keeps it so); 'old' keeps what to restore.
+ */
+static void
+catch_stop_signals(struct sigaction old[2])
+{
+    static const int sigs[2] = { SIGINT, SIGTERM };
+    struct sigaction sa;
+
+    stop_signal = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 2; i++) {
+        sigaction(sigs[i], NULL, &old[i]);
+        if (old[i].sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/*
+ * Put back the handlers of SIGINT and SIGTERM.  A run a signal stopped
+ * returns 128 + its number (130, 143), as a shell reports a program the
+ * signal killed, so that a script sees the input was not read to its end.
+ */
+static int
+restore_stop_signals(const struct sigaction old[2], int status)
+{
+    sigaction(SIGINT, &old[0], NULL);
+    sigaction(SIGTERM, &old[1], NULL);
+    return stop_signal ? 128 + stop_signal : status;
+}
+
 /* The step beyond the query that a rule of each type would take. */
 static const char *
 type_step(const char *type)
@@ -479,9 +527,11 @@ krt_run(const struct krt_program *prog, const struct krt_options *opt,
         krt_event_fn on_event, void *ctx, struct krt_counters *counters)
 {
     struct krt_run run = { 0 };
+    struct sigaction old[2];
     struct timespec t0;
 
     signal(SIGPIPE, SIG_IGN);
+    catch_stop_signals(old);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     run.prog = prog;
     run.opt = opt;
@@ -490,23 +540,27 @@ krt_run(const struct krt_program *prog, const struct krt_options *opt,
     if (!prepare(&run)) {
         KRT_LOG(KRT_LOG_ERROR, "%s: error: out of memory", opt->name);
         release(&run);
-        return 2;
+        return restore_stop_signals(old, 2);
     }
     if (!set_clock(&run)) {
         release(&run);
-        return 2;
+        return restore_stop_signals(old, 2);
     }
     note_rule_types(&run);
     /* File -1 is standard input, read when no file is named. */
-    for (int i = opt->nfiles ? 0 : -1; i < opt->nfiles && !run.stop; i++)
+    for (int i = opt->nfiles ? 0 : -1;
+         i < opt->nfiles && !run.stop && !stop_signal; i++)
         run_file(&run, i);
     finish_output(&run);
     run.c.bytes = run.rd.bytes;
     run.c.seconds = since(&t0);
+    if (stop_signal)
+        KRT_LOG(KRT_LOG_WARN, "%s: note: stopped by signal %d before the "
+                "end of the input", opt->name, (int)stop_signal);
     if (!opt->quiet && run.out.err != EPIPE)
         summary(&run);
     if (counters)
         *counters = run.c;
     release(&run);
-    return run.status;
+    return restore_stop_signals(old, run.status);
 }
