@@ -3,29 +3,6 @@
 # rules with their diagnostics, I/O errors and malformed events.
 . "$(dirname "$0")/lib.sh"
 
-# expect_status NAME STATUS CMD...: run CMD, check its exit status.
-expect_status() {
-    name=$1
-    want=$2
-    shift 2
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    got=$?
-    if [ "$got" = "$want" ]; then
-        ok "$name (exit $want)"
-    else
-        not_ok "$name (exit $want)" "exit $got" "$(head -n 5 "$WORK/err")"
-    fi
-}
-
-# expect_err NAME TEXT: the last command's stderr holds TEXT.
-expect_err() {
-    if grep -qF -- "$2" "$WORK/err"; then
-        ok "$1"
-    else
-        not_ok "$1" "stderr lacks: $2" "$(head -n 6 "$WORK/err")"
-    fi
-}
-
 # ---------------------------------------------------------------- kqlc
 
 expect_status "kqlc without a command" 2 "$KQLC"

@@ -3,29 +3,6 @@
 # per-rule counters a detector prints at the end of a run.
 . "$(dirname "$0")/lib.sh"
 
-# expect_status NAME STATUS CMD...: run CMD, check its exit status.
-expect_status() {
-    name=$1
-    want=$2
-    shift 2
-    "$@" >"$WORK/out" 2>"$WORK/err"
-    got=$?
-    if [ "$got" = "$want" ]; then
-        ok "$name (exit $want)"
-    else
-        not_ok "$name (exit $want)" "exit $got" "$(head -n 5 "$WORK/err")"
-    fi
-}
-
-# expect_in NAME FILE TEXT: FILE holds the line TEXT.
-expect_in() {
-    if grep -qxF -- "$3" "$2"; then
-        ok "$1"
-    else
-        not_ok "$1" "lacks: $3" "$(head -n 6 "$2")"
-    fi
-}
-
 # rule NAME ID TYPE LANGUAGE QUERY: one line of an export (QUERY is
 # JSON string text, escapes included).
 rule() {
@@ -69,13 +46,6 @@ expect_status "check of a mixed export" 1 "$KQLC" check --list \
 check "check counts the rules and the skipped ones" \
     "4 rules: 2 ok, 0 with warnings, 2 rejected, 1 skipped (not KQL)" \
     "$(tail -n 1 "$WORK/out")"
-expect_err() {
-    if grep -qF -- "$2" "$WORK/err"; then
-        ok "$1"
-    else
-        not_ok "$1" "stderr lacks: $2" "$(head -n 6 "$WORK/err")"
-    fi
-}
 # \"x\u0041\" is 'x' then 'A': the bad value's column is the file's.
 expect_err "a query's error is at the export's line and column" \
     "mixed.ndjson:2:98: error: 'xA' is not a number"

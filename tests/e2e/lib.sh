@@ -79,6 +79,44 @@ check_files() {
     fi
 }
 
+# expect_status NAME STATUS CMD...: run CMD, check its exit status.
+expect_status() {
+    name=$1
+    want=$2
+    shift 2
+    "$@" >"$WORK/out" 2>"$WORK/err"
+    got=$?
+    if [ "$got" = "$want" ]; then
+        ok "$name (exit $want)"
+    else
+        not_ok "$name (exit $want)" "exit $got" "$(head -n 5 "$WORK/err")"
+    fi
+}
+
+# expect_err NAME TEXT: the last command's stderr holds TEXT.
+expect_err() {
+    if grep -qF -- "$2" "$WORK/err"; then
+        ok "$1"
+    else
+        not_ok "$1" "stderr lacks: $2" "$(head -n 6 "$WORK/err")"
+    fi
+}
+
+# expect_in NAME FILE TEXT: FILE holds the line TEXT.
+expect_in() {
+    if grep -qxF -- "$3" "$2"; then
+        ok "$1"
+    else
+        not_ok "$1" "lacks: $3" "$(head -n 6 "$2")"
+    fi
+}
+
+# events_malformed FILE: 'E events M malformed' from a run's summary.
+events_malformed() {
+    sed -n 's/.* \([0-9]*\) events.* \([0-9]*\) malformed.*/\1 events \2 malformed/p' \
+        "$1"
+}
+
 # have_shared: true when ../shared is there; else report a skip.
 have_shared() {
     if [ -d "$SHARED/datasets" ]; then

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DET="$WORK/port26"
+PORT26_ID=d7e62693-aab9-4f66-a21a-3d79ecdd603d
 if ! "$KQLC" build "$PORT26_RULE" -o "$DET" 2>"$WORK/build.err"; then
     not_ok "build the port-26 detector" "$(cat "$WORK/build.err")"
     exit 1
@@ -31,7 +32,7 @@ real_documents() {
         check "real $name: $hits matches" "$hits" "$(cat "$WORK/count")"
         check "real $name: $lines events, no malformed" \
             "$lines events 0 malformed" \
-            "$(sed -n 's/.* \([0-9]*\) events.* \([0-9]*\) malformed.*/\1 events \2 malformed/p' "$WORK/stderr")"
+            "$(events_malformed "$WORK/stderr")"
     done
 }
 
@@ -93,7 +94,7 @@ mutations() {
     done <"$WORK/table"
     total=$(grep -c '' "$WORK/mutations.ndjson")
     check "mutations: every line evaluated" "$total events 0 malformed" \
-        "$(sed -n 's/.* \([0-9]*\) events.* \([0-9]*\) malformed.*/\1 events \2 malformed/p' "$WORK/stderr")"
+        "$(events_malformed "$WORK/stderr")"
 }
 
 # ------------------------------------------------------------ eval cases
@@ -155,7 +156,7 @@ formats() {
     check "alert format: one object per match" "$n" \
         "$(jq -c . "$WORK/alerts" | grep -c '')"
     check "alert format: rule metadata" \
-        "SMTP to the Internet on Port 26/TCP|d7e62693-aab9-4f66-a21a-3d79ecdd603d|low|21|TA0011,TA0010" \
+        "SMTP to the Internet on Port 26/TCP|$PORT26_ID|low|21|TA0011,TA0010" \
         "$(jq -r '[.rule.name, .rule.rule_id, .rule.severity,
                   (.rule.risk_score | tostring),
                   ([.rule.threat[].tactic.id] | join(","))] | join("|")' \
@@ -177,8 +178,10 @@ $(sed "s|^|$sample:|" "$WORK/lines")" "$(cat "$WORK/two")"
 # ------------------------------------------------------------ --dataset
 
 dataset() {
-    doc='{"network":{"transport":"tcp"},"destination":{"port":26,"ip":"9.9.9.9"},"source":{"ip":"10.0.0.9"},"event":{"category":["process"]}}'
-    own='{"data_stream":{"dataset":"zeek.connection"},"network":{"transport":"tcp"},"destination":{"port":26,"ip":"9.9.9.9"},"source":{"ip":"10.0.0.9"}}'
+    flow='"network":{"transport":"tcp"},"source":{"ip":"10.0.0.9"},'
+    flow=$flow'"destination":{"port":26,"ip":"9.9.9.9"}'
+    doc="{$flow,\"event\":{\"category\":[\"process\"]}}"
+    own="{\"data_stream\":{\"dataset\":\"zeek.connection\"},$flow}"
     printf '%s\n%s\n' "$doc" "$own" >"$WORK/ds.ndjson"
     check "without --dataset, no dataset: no match" "0" \
         "$("$DET" --format count "$WORK/ds.ndjson" 2>/dev/null)"
