@@ -117,6 +117,34 @@ events_malformed() {
         "$1"
 }
 
+# expect_lines QUERY LINES [MAPPING]: the lines (space-separated) the
+# query matches in $EVENTS, on the detector, the JIT and the interpreter;
+# MAPPING (default $MAPPING) is given to kqlc when set.
+expect_lines() {
+    n=$((${n:-0} + 1))
+    det="$WORK/det$n"
+    map=${3-$MAPPING}
+    set -- "$1" "$2" ${map:+--mapping "$map"}
+    q=$1
+    want=$2
+    shift 2
+    if ! "$KQLC" build "$@" --query "$q" -o "$det" 2>"$WORK/build.err"
+    then
+        not_ok "$q: builds" "$(head -n 3 "$WORK/build.err")"
+        return
+    fi
+    "$det" --quiet --format lines "$EVENTS" >"$WORK/out$n" 2>&1
+    for engine in jit interp; do
+        "$KQLC" run --engine $engine "$@" --query "$q" --quiet \
+            --format lines "$EVENTS" >"$WORK/out$n.$engine" \
+            2>"$WORK/out$n.$engine.err"
+        check_files "$q: $engine gives the native detector's output" \
+            "$WORK/out$n" "$WORK/out$n.$engine"
+    done
+    check "$q: matches lines $want" "$want" \
+        "$(tr '\n' ' ' <"$WORK/out$n" | sed 's/ $//')"
+}
+
 # have_shared: true when ../shared is there; else report a skip.
 have_shared() {
     if [ -d "$SHARED/datasets" ]; then
