@@ -15,42 +15,11 @@
 #include "krt_run.h"
 #include "parse.h"
 #include "sema.h"
+#include "sema_test.h"
 
 #define V4(a, b, c, d) \
     ((krt_u64)0x0000FFFF00000000ULL | ((krt_u64)(a) << 24) \
      | ((krt_u64)(b) << 16) | ((krt_u64)(c) << 8) | (krt_u64)(d))
-
-struct typed {
-    struct arena a;
-    struct ir_program p;
-    struct ir_node *root;
-    char *diags;
-    size_t diags_len;
-};
-
-/* Parse and type 'query'; diagnostics are kept in t->diags. */
-static void
-type_query(struct typed *t, const char *query)
-{
-    memset(t, 0, sizeof *t);
-    arena_init(&t->a);
-    FILE *out = open_memstream(&t->diags, &t->diags_len);
-    struct diag d;
-    diag_init(&d, out);
-    struct diag_source src = { .name = "<q>", .text = query,
-                               .len = strlen(query) };
-    struct ast_query q;
-    if (parse_query(&t->a, &d, &src, query, strlen(query), &q, NULL))
-        t->root = sema_query(&t->a, &d, &src, &t->p, &q);
-    fclose(out);
-}
-
-static void
-typed_free(struct typed *t)
-{
-    arena_free(&t->a);
-    free(t->diags);
-}
 
 /* The compiler reads query numbers with the runtime's parser, keeping
  * the fraction and the sign that truncation drops. */

@@ -16,40 +16,7 @@
 #include "krt_date.h"
 #include "parse.h"
 #include "sema.h"
-
-struct typed {
-    struct arena a;
-    struct ir_program p;
-    struct ir_node *root;
-    char *diags;
-    size_t diags_len;
-};
-
-/* Parse and type 'query'; diagnostics are kept in t->diags. */
-static void
-type_query(struct typed *t, const char *query)
-{
-    FILE *out;
-    struct diag d;
-    struct diag_source src = { .name = "<q>", .text = query,
-                               .len = strlen(query) };
-    struct ast_query q;
-
-    memset(t, 0, sizeof *t);
-    arena_init(&t->a);
-    out = open_memstream(&t->diags, &t->diags_len);
-    diag_init(&d, out);
-    if (parse_query(&t->a, &d, &src, query, strlen(query), &q, NULL))
-        t->root = sema_query(&t->a, &d, &src, &t->p, &q);
-    fclose(out);
-}
-
-static void
-typed_free(struct typed *t)
-{
-    arena_free(&t->a);
-    free(t->diags);
-}
+#include "sema_test.h"
 
 /* 'query' types to one date table of one range [first, last]. */
 static void

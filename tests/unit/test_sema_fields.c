@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "sema.h"
 #include "sema_fields.h"
+#include "sema_test.h"
 
 /* The pattern of field literal 'text', as the parser reads it. */
 static struct kql_text
@@ -140,37 +141,6 @@ test_expansion_with_mapping(void **state)
     assert_int_equal(f[0].type, KRT_KEYWORD);
     arena_free(&a);
     mapping_free(m);
-}
-
-struct typed {
-    struct arena a;
-    struct ir_program p;
-    struct ir_node *root;
-    char *diags;
-    size_t diags_len;
-};
-
-static void
-type_query(struct typed *t, const char *query)
-{
-    memset(t, 0, sizeof *t);
-    arena_init(&t->a);
-    FILE *out = open_memstream(&t->diags, &t->diags_len);
-    struct diag d;
-    diag_init(&d, out);
-    struct diag_source src = { .name = "<q>", .text = query,
-                               .len = strlen(query) };
-    struct ast_query q;
-    if (parse_query(&t->a, &d, &src, query, strlen(query), &q, NULL))
-        t->root = sema_query(&t->a, &d, &src, &t->p, &q);
-    fclose(out);
-}
-
-static void
-typed_free(struct typed *t)
-{
-    arena_free(&t->a);
-    free(t->diags);
 }
 
 /* The field table's names, one a line. */
