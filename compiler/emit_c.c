@@ -26,6 +26,7 @@ struct emitter {
     const char *fn;        /* the rule function's name */
     unsigned next_id;      /* numbers constants and helper functions */
     char **field_names;    /* enum constant of each field */
+    bool leaves_done;      /* the table of leaf types is out */
 };
 
 /* ------------------------------------------------------------ text */
@@ -492,6 +493,83 @@ leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
 static void emit_node(struct emitter *e, struct exprs *x,
                       const struct ir_node *n, const char *fn_name);
 
+static const char *const type_enum_name[KRT_NTYPES];
+
+/* A scaling factor or 0, written so that strtod reads back the double. */
+static void
+double_text(double d, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.17g", d);
+    if (!strpbrk(buf, ".en"))
+        strncat(buf, ".0", size - strlen(buf) - 1);
+}
+
+/*
+ * The types of every known leaf path, which free text reads each leaf
+ * of an event with: once in a file, before the first rule that needs it.
+ */
+static void
+emit_leaves(struct emitter *e)
+{
+    const struct ir_program *p = e->p;
+    char scale[40];
+
+    if (e->leaves_done)
+        return;
+    e->leaves_done = true;
+    fputs("/*\n * Every known leaf path and the types its values are read "
+          "as (the field's\n * own and its multi-fields'), for free text; "
+          "a path not here is a keyword.\n */\n"
+          "static const struct krt_leaf_type leaves[] = {\n", e->out);
+    for (size_t i = 0; i < p->nleaves; i++) {
+        const struct krt_leaf_type *l = &p->leaves[i];
+        fputs("    { ", e->out);
+        emit_string(e, l->path, strlen(l->path), 6);
+        double_text(l->scale, scale, sizeof scale);
+        fprintf(e->out, ", %s, %u, %s },\n", type_enum_name[l->type],
+                l->ignore_above, scale);
+    }
+    fputs("};\n\n", e->out);
+}
+
+/*
+ * Free text: a function for the value's test as each type reads it, a
+ * table of them, and the call that walks the event's leaves.
+ */
+static void
+emit_free_fn(struct emitter *e, struct exprs *x, const struct ir_node *n)
+{
+    struct arena *a = x->a;
+    char *name = arena_printf(a, "%s_free%u", e->fn, e->next_id++);
+    char **fns = arena_alloc(a, n->u.free.n * sizeof *fns);
+    char scale[40];
+
+    emit_leaves(e);
+    for (size_t i = 0; i < n->u.free.n; i++) {
+        const struct ir_node *k = n->u.free.items[i].test;
+        fns[i] = arena_printf(a, "%s_%s", name,
+                              ecs_type_name(n->u.free.items[i].type));
+        if (n->u.free.items[i].type == KRT_SCALED_FLOAT)
+            fns[i] = arena_printf(a, "%s_%zu", fns[i], i);
+        emit_node(e, x, k, NULL);
+        fprintf(e->out, "static bool\n%s(struct krt_event *ev, const void "
+                "*ctx)\n{\n    (void)ctx;\n", fns[i]);
+        fprintf(e->out, "    %sreturn %s;\n}\n\n",
+                k->op == IR_TRUE ? "(void)ev;\n    " : "", expr_of(x, k));
+    }
+    fprintf(e->out, "static const struct krt_free_test %s[] = {\n", name);
+    for (size_t i = 0; i < n->u.free.n; i++) {
+        const struct ir_free_test *t = &n->u.free.items[i];
+        double_text(t->scale, scale, sizeof scale);
+        fprintf(e->out, "    { %s, %s, %s, %s, 0 },\n",
+                type_enum_name[t->type], scale, e->field_names[t->field],
+                fns[i]);
+    }
+    fputs("};\n\n", e->out);
+    expr_set(x, n, arena_printf(a, "krt_free_any(ev, leaves, %zu, %s, %zu)",
+                                e->p->nleaves, name, n->u.free.n));
+}
+
 /* A function for an 'and' or 'or': one test a step, early return. */
 static void
 emit_list_fn(struct emitter *e, struct exprs *x, const struct ir_node *n,
@@ -562,6 +640,8 @@ emit_node(struct emitter *e, struct exprs *x, const struct ir_node *n,
         expr_set(x, n, arena_printf(a, "!%s", expr_of(x, n->u.child)));
     } else if (n->op == IR_NESTED) {
         emit_nested_fn(e, x, n);
+    } else if (n->op == IR_FREE) {
+        emit_free_fn(e, x, n);
     } else {
         expr_set(x, n, leaf_expr(e, a, n));
     }

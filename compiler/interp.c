@@ -4,7 +4,10 @@
 #include "interp.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "krt_event.h"
 
 /* The inner query of nested query 'ctx', on the element in force. */
 static bool
@@ -12,6 +15,42 @@ nested_inner(struct krt_event *ev, const void *ctx)
 {
     const struct ir_node *n = ctx;
     return interp_eval(n->u.child, ev);
+}
+
+/* A test of free text, on the one value the runtime gives it. */
+static bool
+free_test(struct krt_event *ev, const void *ctx)
+{
+    const struct ir_node *n = ctx;
+    return interp_eval(n, ev);
+}
+
+/* Free text: the runtime walks the leaves and calls free_test. */
+static bool
+free_text(const struct ir_node *n, struct krt_event *ev)
+{
+    enum { ON_STACK = 32 };
+    struct krt_free_test stack[ON_STACK] = { { 0 } }, *tests = stack;
+    size_t k = n->u.free.n;
+    bool hit;
+
+    if (k > ON_STACK) {
+        tests = malloc(k * sizeof *tests);
+        if (!tests) {
+            ev->nomem = true;
+            return false;
+        }
+    }
+    for (size_t i = 0; i < k; i++) {
+        const struct ir_free_test *t = &n->u.free.items[i];
+        tests[i] = (struct krt_free_test){ t->type, t->scale, t->field,
+                                           free_test, t->test };
+    }
+    hit = krt_free_any(ev, n->u.free.leaves, (krt_u32)n->u.free.nleaves,
+                       tests, (krt_u32)k);
+    if (tests != stack)
+        free(tests);
+    return hit;
 }
 
 bool
@@ -76,6 +115,8 @@ interp_eval(const struct ir_node *n, struct krt_event *ev)
         return krt_any_kw_range(ev, n->field, &n->u.kwr);
     case IR_NESTED:
         return krt_nested_any(ev, n->field, nested_inner, n);
+    case IR_FREE:
+        return free_text(n, ev);
     }
     assert(!"interp_eval: unknown op");
     return false;

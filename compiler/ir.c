@@ -350,6 +350,20 @@ ir_simplify(struct arena *a, struct ir_node *n)
         n->u.child = c;
         return n;
     }
+    case IR_FREE: {
+        /* A type whose test never holds reads nothing of the value. */
+        size_t k = 0;
+        for (size_t i = 0; i < n->u.free.n; i++) {
+            struct ir_free_test t = n->u.free.items[i];
+            t.test = ir_simplify(a, t.test);
+            if (t.test->op != IR_FALSE)
+                n->u.free.items[k++] = t;
+        }
+        n->u.free.n = k;
+        if (k == 0)
+            return ir_node_new(a, IR_FALSE, n->span);
+        return n;
+    }
     case IR_NESTED:
         /* No element satisfies a query that never holds; one that always
          * holds still needs an element, so it stays. */
@@ -414,7 +428,7 @@ static const char *const op_name[] = {
     [IR_DATE_REL] = "date_rel", [IR_TEXT_ANY] = "text_any",
     [IR_TEXT_PHRASE] = "text_phrase", [IR_TEXT_WILD] = "text_wild",
     [IR_FLOAT_IN] = "float_in", [IR_KW_RANGE] = "kw_range",
-    [IR_NESTED] = "nested",
+    [IR_NESTED] = "nested", [IR_FREE] = "free",
 };
 
 static void
@@ -561,6 +575,11 @@ dump_node(FILE *out, const struct ir_program *p, const struct ir_node *n,
         fprintf(out, " %s\n", ((const struct ir_field *)
                                p->fields.items[n->field])->name);
         dump_node(out, p, n->u.child, depth + 1);
+        return;
+    case IR_FREE:
+        fputc('\n', out);
+        for (size_t i = 0; i < n->u.free.n; i++)
+            dump_node(out, p, n->u.free.items[i].test, depth + 1);
         return;
     case IR_TRUE:
     case IR_FALSE:

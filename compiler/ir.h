@@ -39,7 +39,20 @@ enum ir_op {
     IR_TEXT_WILD, /* some value's token matches the pattern */
     IR_FLOAT_IN,  /* some value, as its float type's key, is in the ranges */
     IR_KW_RANGE,  /* some value's text lies in the byte range */
-    IR_NESTED     /* child holds for one element of nested field 'field' */
+    IR_NESTED,    /* child holds for one element of nested field 'field' */
+    IR_FREE       /* free text: some leaf of the event, read as one of its
+                     types, satisfies that type's test */
+};
+
+struct ir_node;
+
+/* Free text read as one type: 'test' on field 'field' (a field of no
+ * path, standing for whichever leaf is read as 'type'). */
+struct ir_free_test {
+    enum krt_type type;
+    double scale;            /* a scaled_float's scaling factor, else 0 */
+    krt_u32 field;
+    struct ir_node *test;
 };
 
 /*
@@ -83,6 +96,12 @@ struct ir_node {
             const struct krt_date_rel *rel;
             krt_u32 slot;            /* its index in the program's dates */
         } date;                      /* IR_DATE_REL */
+        struct {
+            struct ir_free_test *items;
+            size_t n;
+            const struct krt_leaf_type *leaves; /* the program's */
+            size_t nleaves;
+        } free;                      /* IR_FREE: one test a type */
     } u;
 };
 
@@ -131,6 +150,10 @@ struct ir_program {
     const char *origin;     /* what it was built from, for the banner */
     const struct mapping *mapping; /* field types that add to or override
                                       ECS's (mapping.h), or NULL; borrowed */
+    struct krt_leaf_type *leaves; /* every known leaf path and its types,
+                                     sorted by path then type, for free
+                                     text; NULL when no rule has any */
+    size_t nleaves;
 };
 
 /* Index of 'path' in the program's field table, adding it if new. */

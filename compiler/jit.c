@@ -70,6 +70,7 @@ static const struct {
     { "krt_any_kw_range", (any_fn)krt_any_kw_range },
     { "krt_exists", (any_fn)krt_exists },
     { "krt_nested_any", (any_fn)krt_nested_any },
+    { "krt_free_any", (any_fn)krt_free_any },
     /* tcc may emit calls to these for copies and initialisers. */
     { "memcpy", (any_fn)memcpy },
     { "memmove", (any_fn)memmove },

@@ -33,6 +33,8 @@ struct sema {
     struct ptrvec unknown;   /* struct ast_literal * of unknown fields */
     int errors;
     const struct ast_node *expanding; /* the test a field pattern expands */
+    int nested;              /* depth of nested queries being lowered */
+    bool lenient;            /* reading free text: errors go unreported */
 };
 
 static void
@@ -44,11 +46,13 @@ error_at(struct sema *s, struct span sp, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
+    s->errors++;
+    if (s->lenient)
+        return;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     diag_report(s->d, s->src, DIAG_ERROR, sp, "%s", msg);
-    s->errors++;
 }
 
 /* ------------------------------------------------------------ fields */
@@ -328,7 +332,7 @@ num_test(struct sema *s, const struct typed_field *f,
                                       f->path, v, op, sp, msg, sizeof msg);
     if (!n)
         error_at(s, v->span, "%s", msg);
-    else if (msg[0])
+    else if (msg[0] && !s->lenient)
         diag_report(s->d, s->src, DIAG_WARNING, v->span, "%s", msg);
     return n;
 }
@@ -365,8 +369,10 @@ static struct ir_node *
 text_value(struct sema *s, const struct typed_field *f,
            const struct ast_literal *v, struct span sp)
 {
-    struct ir_node *n = sema_text_value(s->a, s->d, s->src, f->index,
-                                        f->path, v, sp);
+    struct diag quiet;
+    diag_init(&quiet, NULL);
+    struct ir_node *n = sema_text_value(s->a, s->lenient ? &quiet : s->d,
+                                        s->src, f->index, f->path, v, sp);
     if (!n)
         s->errors++;
     return n;
@@ -419,6 +425,144 @@ is_on_field(struct sema *s, const struct typed_field *f,
     return typed_value(s, f, v, n->span);
 }
 
+/* ------------------------------------------------------------ free text */
+
+static int
+leaf_cmp(const void *pa, const void *pb)
+{
+    const struct krt_leaf_type *a = pa, *b = pb;
+    int c = strcmp(a->path, b->path);
+    if (c)
+        return c;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    if (a->scale != b->scale)
+        return a->scale < b->scale ? -1 : 1;
+    return a->ignore_above < b->ignore_above ? -1
+         : a->ignore_above > b->ignore_above;
+}
+
+/* Whether free text reads values of type 't' (the types a field:value
+ * query reads; the others ignore it, as a lenient query does). */
+static bool
+free_type(enum krt_type t)
+{
+    return is_keyword_type(t) || is_integer_type(t) || t == KRT_IP
+        || t == KRT_BOOLEAN || t == KRT_DATE || sema_is_float(t)
+        || sema_is_text(t);
+}
+
+/*
+ * The program's table of leaf paths and their types: every known leaf
+ * field (the mapping's, ECS's), at the path its values stand (a
+ * multi-field's is its parent's), sorted.  Made once, at the first free
+ * text.
+ */
+static void
+build_leaves(struct sema *s)
+{
+    struct mapping_field *fields;
+    char star[1] = "";
+    uint32_t wild[1] = { 0 };
+    struct kql_text all = { .bytes = star, .len = 0, .wild = wild,
+                            .nwild = 1 };
+
+    if (s->p->leaves)
+        return;
+    size_t n = sema_fields_match(s->a, s->p->mapping, &all, &fields);
+    struct krt_leaf_type *l = arena_alloc(s->a, (n ? n : 1) * sizeof *l);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!free_type(fields[i].type))
+            continue;
+        l[k].path = arena_strndup(s->a, fields[i].name, fields[i].path_len);
+        l[k].type = fields[i].type;
+        l[k].ignore_above = fields[i].ignore_above;
+        l[k].scale = fields[i].type == KRT_SCALED_FLOAT
+                   ? fields[i].scaling_factor : 0;
+        k++;
+    }
+    qsort(l, k, sizeof *l, leaf_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (u == 0 || leaf_cmp(&l[u - 1], &l[i]) != 0)
+            l[u++] = l[i];
+    }
+    s->p->leaves = l;
+    s->p->nleaves = u;
+}
+
+/* The field free text read as 'type' stands on: no path, one a type. */
+static void
+free_field(struct sema *s, enum krt_type type, double scale,
+           struct typed_field *out)
+{
+    const char *name = arena_printf(s->a, "(free text as %s)",
+                                    ecs_type_name(type));
+    out->index = ir_field_index_named(s->a, s->p, name, strlen(name), 0,
+                                      type, 0, true);
+    out->type = type;
+    out->scale = scale;
+    out->path = name;
+}
+
+/*
+ * Free text (a value with no field): Kibana's lenient multi_match over
+ * every field (a query_string for a value with wildcards).  The value is
+ * typed once for each type the known leaves have (and as a keyword, for
+ * paths no table knows); a type that cannot read it drops out, as a
+ * lenient query ignores a field it cannot parse for.
+ */
+static struct ir_node *
+free_text(struct sema *s, const struct ast_node *n)
+{
+    const struct ast_literal *v = &n->u.is.value;
+    if (s->nested) {
+        /* LIMIT(free text): inside f:{ } free text would search the
+         * element's fields only; no rule does it, so it is refused. */
+        error_at(s, n->span, "free text inside a nested query is not "
+                 "supported");
+        return NULL;
+    }
+    if (v->kind == AST_LIT_NULL) {
+        error_at(s, v->span, "'null' is no value: Elasticsearch rejects a "
+                 "match on null");
+        return NULL;
+    }
+    build_leaves(s);
+    struct ir_free_test *t = arena_alloc(s->a, (s->p->nleaves + 1)
+                                         * sizeof *t);
+    size_t k = 0;
+    for (size_t i = 0; i <= s->p->nleaves; i++) {
+        enum krt_type type = i < s->p->nleaves ? s->p->leaves[i].type
+                                               : KRT_KEYWORD;
+        double scale = i < s->p->nleaves ? s->p->leaves[i].scale : 0;
+        bool seen = false;
+        for (size_t j = 0; j < k && !seen; j++)
+            seen = t[j].type == type && t[j].scale == scale;
+        if (seen)
+            continue;
+        struct typed_field f;
+        free_field(s, type, scale, &f);
+        int errors = s->errors;
+        bool was = s->lenient;
+        s->lenient = true;
+        struct ir_node *test = typed_value(s, &f, v, n->span);
+        s->lenient = was;
+        if (s->errors != errors) {
+            s->errors = errors;
+            continue;
+        }
+        t[k++] = (struct ir_free_test){ type, scale, f.index, test };
+    }
+    struct ir_node *r = ir_node_new(s->a, IR_FREE, n->span);
+    r->u.free.items = t;
+    r->u.free.n = k;
+    r->u.free.leaves = s->p->leaves;
+    r->u.free.nleaves = s->p->nleaves;
+    return r;
+}
+
 static struct ir_node *lower_pattern(struct sema *s, const struct ast_node *n,
                                      const struct ast_literal *fl,
                                      const struct ast_literal *v);
@@ -430,11 +574,7 @@ sema_is(struct sema *s, const struct ast_node *n)
     if (fl->kind == AST_LIT_NULL) {
         if (is_lone_star(v))
             return ir_node_new(s->a, IR_TRUE, n->span);
-        /* LIMIT(free text): searching every field of an event comes with
-         * the conformance work; refused until then. */
-        error_at(s, n->span, "free text (a value with no field) is not "
-                 "supported yet");
-        return NULL;
+        return free_text(s, n);
     }
     if (is_lone_star(fl) && is_lone_star(v))
         return ir_node_new(s->a, IR_TRUE, n->span);
@@ -696,7 +836,9 @@ lower_nested(struct sema *s, const struct ast_node *n)
         error_at(s, f->span, "%s", msg);
         return NULL;
     }
+    s->nested++;
     struct ir_node *c = lower(s, inner);
+    s->nested--;
     if (!c)
         return NULL;
     struct ir_node *r = ir_node_new(s->a, IR_NESTED, n->span);

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* Bumped whenever a structure below or a test's meaning changes. */
-#define KRT_ABI_VERSION 4
+#define KRT_ABI_VERSION 5
 
 typedef unsigned long long krt_u64;
 typedef long long krt_i64;
@@ -255,6 +255,35 @@ typedef bool (*krt_nested_fn)(struct krt_event *ev, const void *ctx);
 
 bool krt_nested_any(struct krt_event *ev, krt_u32 field, krt_nested_fn inner,
                     const void *ctx);
+
+/*
+ * Free text: a value with no field (Kibana's multi_match, lenient, over
+ * every field; a query_string for a value with wildcards).  Each leaf
+ * value of the event is read as each type its path has: the field's own
+ * and those of its multi-fields ('leaves', sorted by path, then type; a
+ * path it lacks is a keyword).  For a leaf and a type, the test of that
+ * type (its 'type', and 'scale' for a scaled_float) runs with field
+ * 'field' holding that one value, read with the leaf's ignore_above; a
+ * type with no test means the value is nothing that type reads.
+ */
+struct krt_leaf_type {
+    const char *path;
+    krt_u32 type;
+    krt_u32 ignore_above;
+    double scale;
+};
+
+struct krt_free_test {
+    krt_u32 type;
+    double scale;
+    krt_u32 field;
+    krt_nested_fn test;
+    const void *ctx;
+};
+
+bool krt_free_any(struct krt_event *ev, const struct krt_leaf_type *leaves,
+                  krt_u32 nleaves, const struct krt_free_test *tests,
+                  krt_u32 ntests);
 
 /* Defined by the generated code. */
 extern const struct krt_program krt_program;

@@ -54,7 +54,13 @@ struct krt_event {
     krt_u32 ndates;
     struct krt_text_cache *text; /* analysed values (krt_analyze.c) */
     bool nomem;                  /* a test ran out of memory */
+    const char *line;            /* the line scanned, for free text */
+    size_t linelen;
+    struct krt_free_scratch *free; /* krt_free.c's, or NULL */
 };
+
+/* Free what free text kept in 'ev' (krt_free.c). */
+void krt_free_scratch_free(struct krt_event *ev);
 
 /*
  * The analyses of text values an event keeps, so that each value is

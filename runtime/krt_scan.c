@@ -331,6 +331,7 @@ krt_scanner_free(struct krt_scanner *sc)
     free(sc->ev.elems);
     free(sc->ev.buf);
     krt_text_cache_free(&sc->ev);
+    krt_free_scratch_free(&sc->ev);
     free(sc->nodes);
     free(sc->field_slot);
     for (krt_u32 d = 0; sc->index && d < KRT_MAX_DEPTH; d++)
@@ -1476,6 +1477,8 @@ krt_scan_line(struct krt_scanner *sc, const char *line, size_t len,
         return s.status;
     }
     reset_event(sc);
+    sc->ev.line = line;
+    sc->ev.linelen = len;
     sc->nkeys = 0;
     s.node = ROOT;
     s.elem = s.key_elem = KRT_NONE;

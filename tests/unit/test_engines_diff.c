@@ -372,6 +372,11 @@ put_leaf(struct buf *b)
     const char *pattern = field_pattern(path, form <= 2);
     if (pattern)
         path = pattern;
+    if (pick(25) == 0) {
+        /* free text: the value with no field, read by every leaf */
+        put_value(b, k);
+        return;
+    }
     if (form == 0) {
         put(b, "%s:*", path);
     } else if (form <= 2 && (k == K_LONG || k == K_IP || k == K_DATE
