@@ -701,7 +701,11 @@ emit_fields(struct emitter *e)
         size_t o = strlen(note);
         snprintf(note + o, sizeof note - o, " (%s%s",
                  ecs_type_name(f->type), f->known ? "" : ", unknown field");
-        if (f->path != f->name) {
+        if (!f->path[0]) {
+            o = strlen(note);
+            snprintf(note + o, sizeof note - o, ", for each leaf of "
+                     "that type");
+        } else if (f->path != f->name) {
             /* A multi-field: the runtime reads its parent's values. */
             comment_text(f->path, strlen(f->path), path, sizeof path - 8);
             o = strlen(note);

@@ -492,6 +492,23 @@ build_leaves(struct sema *s)
     s->p->nleaves = u;
 }
 
+/* The field a free-text test is typed on before it has its place. */
+#define FREE_FIELD UINT32_MAX
+
+/* Put the tests of 'n' on field 'field'. */
+static void
+set_field(struct ir_node *n, krt_u32 field)
+{
+    if (n->op == IR_AND || n->op == IR_OR) {
+        for (size_t i = 0; i < n->u.list.n; i++)
+            set_field(n->u.list.items[i], field);
+    } else if (n->op == IR_NOT) {
+        set_field(n->u.child, field);
+    } else if (n->field == FREE_FIELD) {
+        n->field = field;
+    }
+}
+
 /* The field free text read as 'type' stands on: no path, one a type. */
 static void
 free_field(struct sema *s, enum krt_type type, double scale,
@@ -542,8 +559,10 @@ free_text(struct sema *s, const struct ast_node *n)
             seen = t[j].type == type && t[j].scale == scale;
         if (seen)
             continue;
-        struct typed_field f;
-        free_field(s, type, scale, &f);
+        /* Typed on a field not yet in the table, which only a type
+         * that reads the value adds. */
+        struct typed_field f = { FREE_FIELD, type,
+                                 ecs_type_name(type), scale };
         int errors = s->errors;
         bool was = s->lenient;
         s->lenient = true;
@@ -553,6 +572,8 @@ free_text(struct sema *s, const struct ast_node *n)
             s->errors = errors;
             continue;
         }
+        free_field(s, type, scale, &f);
+        set_field(test, f.index);
         t[k++] = (struct ir_free_test){ type, scale, f.index, test };
     }
     struct ir_node *r = ir_node_new(s->a, IR_FREE, n->span);
