@@ -290,11 +290,14 @@ show_fields(const struct repl *r)
         names[n++] = key;
     qsort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n; i++) {
-        const struct ecs_field *f = ecs_lookup(names[i], strlen(names[i]));
+        struct mapping_field f;
+        bool known = mapping_resolve(r->mapping, names[i], strlen(names[i]),
+                                     &f);
         printf("%8lld  %-48s %s\n",
                (long long)json_integer_value(json_object_get(counts,
                                                              names[i])),
-               names[i], f ? ecs_type_name(f->type) : "(unknown: keyword)");
+               names[i], known ? ecs_type_name(f.type)
+                               : "(unknown: keyword)");
     }
     free(names);
     json_decref(counts);

@@ -9,6 +9,7 @@
  */
 #include "emit.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>
@@ -683,6 +684,22 @@ static const char *const type_enum_name[KRT_NTYPES] = {
     [KRT_OTHER] = "KRT_OTHER",
 };
 
+/* The KRT_FIELD_ flags of a field as C: their names, or 0. */
+static const char *
+field_flags(krt_u32 flags)
+{
+    switch (flags) {
+    case 0:
+        return "0";
+    case KRT_FIELD_LOWERCASE:
+        return "KRT_FIELD_LOWERCASE";
+    case KRT_FIELD_PS_SCRIPT:
+        return "KRT_FIELD_PS_SCRIPT";
+    }
+    assert(!"field_flags: a flag combination no table gives");
+    return "0";
+}
+
 static void
 emit_fields(struct emitter *e)
 {
@@ -699,8 +716,11 @@ emit_fields(struct emitter *e)
         char note[300], path[120];
         comment_text(f->name, strlen(f->name), note, 160);
         size_t o = strlen(note);
-        snprintf(note + o, sizeof note - o, " (%s%s",
-                 ecs_type_name(f->type), f->known ? "" : ", unknown field");
+        snprintf(note + o, sizeof note - o, " (%s%s%s",
+                 ecs_type_name(f->type), f->known ? "" : ", unknown field",
+                 f->flags & KRT_FIELD_LOWERCASE ? ", lowercase normalizer"
+                 : f->flags & KRT_FIELD_PS_SCRIPT
+                 ? ", powershell_script_analyzer" : "");
         if (!f->path[0]) {
             o = strlen(note);
             snprintf(note + o, sizeof note - o, ", for each leaf of "
@@ -716,8 +736,8 @@ emit_fields(struct emitter *e)
         emit_comment(e, 4, note);
         fprintf(e->out, "    [%s] = { ", e->field_names[i]);
         emit_string(e, f->path, strlen(f->path), 8);
-        fprintf(e->out, ", %s, %u },\n", type_enum_name[f->type],
-                f->ignore_above);
+        fprintf(e->out, ", %s, %u, %s },\n", type_enum_name[f->type],
+                f->ignore_above, field_flags(f->flags));
     }
     fputs("};\n\n", e->out);
 }

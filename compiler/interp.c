@@ -148,6 +148,7 @@ interp_program(struct arena *a, const struct ir_program *p)
         fields[i].path = f->path;
         fields[i].type = f->type;
         fields[i].ignore_above = f->ignore_above;
+        fields[i].flags = f->flags;
     }
     for (size_t i = 0; i < p->rules.n; i++) {
         const struct ir_rule *r = p->rules.items[i];

@@ -117,6 +117,7 @@ struct ir_field {
     enum krt_type type;
     unsigned ignore_above;
     bool known;   /* in the ECS table (or a mapping); else read as keyword */
+    krt_u32 flags; /* struct krt_field's: a normalizer, an analyzer */
 };
 
 struct mapping;

@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "ecs.h"
+#include "integrations.h"
 #include "sema_text.h"
 
 /* A field as read, with the index that gave it and its place in the
@@ -81,7 +82,8 @@ number_of(const json_t *j, double *out)
     return errno == 0 && end != json_string_value(j) && *end == '\0';
 }
 
-/* The type, ignore_above and scaling_factor of field 'name' from 'spec'. */
+/* The type, ignore_above, scaling_factor and normalizer of field 'name'
+ * from 'spec'. */
 static bool
 read_params(struct loader *l, const char *name, const json_t *spec,
             struct mapping_field *f)
@@ -89,6 +91,7 @@ read_params(struct loader *l, const char *name, const json_t *spec,
     const json_t *type = json_object_get(spec, "type");
     const json_t *ia = json_object_get(spec, "ignore_above");
     const json_t *sf = json_object_get(spec, "scaling_factor");
+    const json_t *norm = json_object_get(spec, "normalizer");
     double x;
 
     if (type && !json_is_string(type)) {
@@ -105,6 +108,11 @@ read_params(struct loader *l, const char *name, const json_t *spec,
         return false;
     }
     f->ignore_above = ia ? (unsigned)x : 0;
+    /* 'lowercase' is Elasticsearch's one built-in normalizer; a custom
+     * one, defined in the index settings, draws a warning instead */
+    f->flags = f->type == KRT_KEYWORD && json_is_string(norm)
+               && !strcmp(json_string_value(norm), "lowercase")
+               ? KRT_FIELD_LOWERCASE : 0;
     f->scaling_factor = 0;
     if (f->type == KRT_SCALED_FLOAT) {
         /* Elasticsearch refuses such a mapping too */
@@ -124,7 +132,19 @@ warn_unapplied(struct loader *l, const char *name, const json_t *spec)
 {
     const json_t *type = json_object_get(spec, "type");
     const json_t *path = json_object_get(spec, "path");
+    const json_t *norm = json_object_get(spec, "normalizer");
 
+    if (norm && !(json_is_string(type)
+                  && !strcmp(json_string_value(type), "keyword")
+                  && json_is_string(norm)
+                  && !strcmp(json_string_value(norm), "lowercase")))
+        /* LIMIT(mapping): a custom normalizer is defined in the index
+         * settings, which a mapping does not hold; the values are
+         * compared as they are, and a warning says so. */
+        diag_plain(l->d, DIAG_WARNING, "%s: field '%s': normalizer '%s' "
+                   "is not applied; values are compared as they are",
+                   l->file, name, json_is_string(norm)
+                   ? json_string_value(norm) : "?");
     if (json_object_get(spec, "null_value"))
         /* LIMIT(mapping): null_value would index a stand-in for null;
          * the runtime reads null as no value, so a warning says so. */
@@ -270,7 +290,7 @@ same_meaning(const struct mapping_field *a, const struct mapping_field *b)
 {
     return a->type == b->type && a->ignore_above == b->ignore_above
         && a->scaling_factor == b->scaling_factor
-        && a->path_len == b->path_len;
+        && a->path_len == b->path_len && a->flags == b->flags;
 }
 
 /* Sort by name; keep the first of each name, warning where they part. */
@@ -418,6 +438,57 @@ find(const struct mapping *m, const char *name, size_t len)
     return NULL;
 }
 
+/* 'i' as a mapping_field read at the path of the 'len' bytes of its
+ * name: its parent's for a multi-field. */
+static void
+from_integ(const struct integ_field *i, size_t len,
+           struct mapping_field *out)
+{
+    out->name = i->name;
+    out->type = i->type;
+    out->ignore_above = i->ignore_above;
+    out->scaling_factor = 0;
+    out->path_len = len;
+    if (i->multi) {
+        /* its name is its parent's and one part more */
+        const char *dot = strrchr(i->name, '.');
+        out->path_len = dot ? (size_t)(dot - i->name) : len;
+    }
+    out->from_mapping = false;
+    out->flags = i->flags;
+}
+
+/*
+ * The integrations' field named by the 'len' bytes of 'name': a field of
+ * the table; a keyed sub-field of a flattened field (Elasticsearch
+ * answers one as a keyword, within the flattened field's ignore_above);
+ * the field of a dynamic template.
+ */
+static bool
+integ_resolve(const char *name, size_t len, struct mapping_field *out)
+{
+    const struct integ_field *i = integ_find(name, len);
+
+    if (i) {
+        from_integ(i, len, out);
+        return true;
+    }
+    for (size_t n = len; n-- > 0;) {
+        if (name[n] != '.' || !(i = integ_find(name, n)))
+            continue;
+        if (i->type != KRT_FLATTENED)
+            break;
+        from_integ(i, len, out);
+        out->type = KRT_KEYWORD;
+        return true;
+    }
+    i = integ_dynamic(name, len);
+    if (!i)
+        return false;
+    from_integ(i, len, out);
+    return true;
+}
+
 bool
 mapping_resolve(const struct mapping *m, const char *name, size_t len,
                 struct mapping_field *out)
@@ -429,14 +500,18 @@ mapping_resolve(const struct mapping *m, const char *name, size_t len,
         *out = *f;
         return true;
     }
+    /* a name with a NUL byte is no field */
+    if (memchr(name, '\0', len))
+        return false;
     e = ecs_lookup(name, len);
     if (!e)
-        return false;
+        return integ_resolve(name, len, out);
     out->name = e->name;
     out->type = e->type;
     out->ignore_above = e->ignore_above;
     out->scaling_factor = ecs_scaling_factor(e);
     out->path_len = sema_source_len(name, len);
     out->from_mapping = false;
+    out->flags = 0;
     return true;
 }

@@ -5,7 +5,7 @@
  * each {"mappings": {"properties": {...}}}, or one bare {"mappings": ...}
  * or {"properties": ...}.  Its fields add to the ECS table or override
  * it: sema asks mapping_resolve, which answers from the mapping first,
- * then from ECS.
+ * then from ECS, then from the integrations' table (integrations.h).
  */
 #ifndef KQLC_MAPPING_H
 #define KQLC_MAPPING_H
@@ -22,7 +22,9 @@ struct mapping;
  * A field as a query reads it.  'path_len' is how many bytes of the name
  * say where its values stand: a multi-field (a.b.text) reads its
  * parent's (a.b).  'scaling_factor' is a scaled_float's, else 0.
- * 'from_mapping' is false for a field that only ECS knows.
+ * 'flags' are struct krt_field's (KRT_FIELD_LOWERCASE for a keyword with
+ * the lowercase normalizer, ...).  'from_mapping' is false for a field
+ * that only ECS or the integrations' table knows.
  */
 struct mapping_field {
     const char *name;
@@ -31,6 +33,7 @@ struct mapping_field {
     double scaling_factor;
     size_t path_len;
     bool from_mapping;
+    krt_u32 flags;
 };
 
 /*
@@ -54,7 +57,12 @@ const struct mapping_field *mapping_at(const struct mapping *m, size_t i);
 
 /*
  * The field named by the 'len' bytes of 'name': the mapping's ('m' may
- * be NULL), else ECS's.  False when neither knows it.
+ * be NULL), else ECS's, else the integrations' (integrations.h: a field,
+ * a keyed sub-field of a flattened field, read as keyword, or a dynamic
+ * template's).  False when none knows it.  This is the one lookup of a
+ * field name.  'out->name' is the name of the entry that answered: for
+ * a keyed sub-field, the flattened field's; for a dynamic template's
+ * field, its pattern.
  */
 bool mapping_resolve(const struct mapping *m, const char *name, size_t len,
                      struct mapping_field *out);

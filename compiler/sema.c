@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ecs.h"
+#include "krt_analyze.h"
 #include "krt_run.h"
 #include "mapping.h"
 #include "sema_date.h"
@@ -95,9 +96,11 @@ add_field(struct sema *s, const char *name, size_t len,
     size_t path_len = known ? mf->path_len : len;
     out->index = ir_field_index_named(s->a, s->p, name, len, path_len, type,
                                       ignore_above, known);
+    struct ir_field *fl = s->p->fields.items[out->index];
+    fl->flags = known ? mf->flags : 0;
     out->type = type;
     out->scale = known ? mf->scaling_factor : 0;
-    out->path = ((struct ir_field *)s->p->fields.items[out->index])->name;
+    out->path = fl->name;
 }
 
 /* Look the field up and add it to the program's table. */
@@ -168,6 +171,51 @@ kw_value(struct sema *s, const struct typed_field *f,
     n->u.strs.items[0].bytes = v->text.bytes;
     n->u.strs.items[0].len = (krt_u32)v->text.len;
     n->u.strs.n = 1;
+    return n;
+}
+
+/* The struct krt_field flags of 'f'; 0 for a test typed before its
+ * field has its place in the table (free text's). */
+static krt_u32
+field_flags(const struct sema *s, const struct typed_field *f)
+{
+    if (f->index >= s->p->fields.n)
+        return 0;
+    return ((const struct ir_field *)s->p->fields.items[f->index])->flags;
+}
+
+/* 'b' lower-cased into the arena, as the lowercase normalizer does it. */
+static void
+lower_str(struct sema *s, struct krt_str *b)
+{
+    char *out;
+
+    if (!b->bytes)
+        return;
+    out = arena_alloc(s->a, 3 * (size_t)b->len + 1);
+    b->len = (krt_u32)krt_lowercase(b->bytes, b->len, out);
+    b->bytes = out;
+}
+
+/*
+ * Keyword test 'n' on field 'f' as Elasticsearch runs it: on a field with
+ * the lowercase normalizer, the query's values (match, wildcard and range
+ * queries alike) are normalized as the indexed values are.  Wildcard
+ * parts are lower-cased one by one; a '*' has no case.
+ */
+static struct ir_node *
+normalized(struct sema *s, const struct typed_field *f, struct ir_node *n)
+{
+    if (!n || !(field_flags(s, f) & KRT_FIELD_LOWERCASE))
+        return n;
+    if (n->op == IR_KW_RANGE) {
+        lower_str(s, &n->u.kwr.lower);
+        lower_str(s, &n->u.kwr.upper);
+        return n;
+    }
+    assert(n->op == IR_KW_IN || n->op == IR_KW_WILD);
+    for (size_t i = 0; i < n->u.strs.n; i++)
+        lower_str(s, &n->u.strs.items[i]);
     return n;
 }
 
@@ -357,8 +405,9 @@ other_range(struct sema *s, const struct typed_field *f,
     struct ir_node *r = f->type == KRT_BOOLEAN
         ? sema_bool_range(s->a, f->index, f->path, v, n->u.range.op,
                           n->span, msg, sizeof msg)
-        : sema_kw_range(s->a, f->index, v, n->u.range.op, n->span, msg,
-                        sizeof msg);
+        : normalized(s, f, sema_kw_range(s->a, f->index, v,
+                                         n->u.range.op, n->span, msg,
+                                         sizeof msg));
     if (!r)
         error_at(s, v->span, "%s", msg);
     return r;
@@ -371,8 +420,11 @@ text_value(struct sema *s, const struct typed_field *f,
 {
     struct diag quiet;
     diag_init(&quiet, NULL);
-    struct ir_node *n = sema_text_value(s->a, s->lenient ? &quiet : s->d,
-                                        s->src, f->index, f->path, v, sp);
+    struct ir_node *n = sema_text_value_as(s->a,
+                                           s->lenient ? &quiet : s->d,
+                                           s->src, f->index,
+                                           field_flags(s, f), f->path, v,
+                                           sp);
     if (!n)
         s->errors++;
     return n;
@@ -397,7 +449,7 @@ typed_value(struct sema *s, const struct typed_field *f,
         return NULL;
     }
     if (is_keyword_type(f->type))
-        return kw_value(s, f, v, sp);
+        return normalized(s, f, kw_value(s, f, v, sp));
     if (is_integer_type(f->type))
         return long_value(s, f, v, sp);
     if (f->type == KRT_IP)

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ecs.h"
+#include "integrations.h"
 #include "sema_text.h"
 
 /* Where the 'nlen' bytes of 'needle' first stand in 'hay', or NULL. */
@@ -84,33 +85,61 @@ from_ecs(const struct ecs_field *e, struct mapping_field *out)
     out->scaling_factor = ecs_scaling_factor(e);
     out->path_len = sema_source_len(e->name, len);
     out->from_mapping = false;
+    out->flags = 0;
+}
+
+/* Which of the three 'names' (NULL: that source is done) comes first in
+ * strcmp order; the earlier source on a tie. */
+static int
+first_of(const char *const names[3])
+{
+    int first = -1;
+
+    for (int k = 0; k < 3; k++) {
+        if (names[k] && (first < 0 || strcmp(names[k], names[first]) < 0))
+            first = k;
+    }
+    return first;
 }
 
 /*
- * Walk the mapping's fields and ECS's together, both in strcmp order,
- * the mapping's winning a name both hold; store the matching leaf fields
- * in 'out' (when not NULL).  Returns how many matched.
+ * Walk the mapping's fields, ECS's and the integrations' together, all in
+ * strcmp order, the mapping's winning a name it holds, then ECS's; store
+ * the matching leaf fields in 'out' (when not NULL).  Returns how many
+ * matched.  (The integrations' dynamic templates are patterns, no fields
+ * to walk.)
  */
 static size_t
 merge_walk(const struct mapping *m, const struct kql_text *pat,
            struct mapping_field *out)
 {
-    size_t i = 0, j = 0, n = 0, mn = mapping_count(m), en = ecs_count();
+    size_t at[3] = { 0, 0, 0 }, n = 0;
+    size_t end[3] = { mapping_count(m), ecs_count(), integ_count() };
 
-    while (i < mn || j < en) {
-        const struct mapping_field *mf = i < mn ? mapping_at(m, i) : NULL;
-        const struct ecs_field *e = j < en ? ecs_at(j) : NULL;
-        int c = !mf ? 1 : !e ? -1 : strcmp(mf->name, e->name);
+    for (;;) {
+        const char *names[3] = {
+            at[0] < end[0] ? mapping_at(m, at[0])->name : NULL,
+            at[1] < end[1] ? ecs_at(at[1])->name : NULL,
+            at[2] < end[2] ? integ_at(at[2])->name : NULL,
+        };
+        int first = first_of(names);
+        const char *name = first < 0 ? NULL : names[first];
         struct mapping_field f;
 
-        if (c <= 0)
-            f = *mf;
+        if (!name)
+            break;
+        for (int k = 0; k < 3; k++)
+            at[k] += names[k] && !strcmp(names[k], name);
+        /* the name first: from_ecs looks up the field's parents */
+        if (!sema_fields_test(pat, name, strlen(name)))
+            continue;
+        if (first == 0)
+            f = *mapping_at(m, at[0] - 1);
+        else if (first == 1)
+            from_ecs(ecs_at(at[1] - 1), &f);
         else
-            from_ecs(e, &f);
-        i += c <= 0;
-        j += c >= 0;
-        if (!is_leaf(f.type)
-            || !sema_fields_test(pat, f.name, strlen(f.name)))
+            mapping_resolve(NULL, name, strlen(name), &f);
+        if (!is_leaf(f.type))
             continue;
         if (out)
             out[n] = f;

@@ -25,9 +25,11 @@ bool sema_fields_test(const struct kql_text *pat, const char *name,
 
 /*
  * The known leaf fields that pattern 'pat' matches: the mapping's ('m'
- * may be NULL) and ECS's, the mapping's meaning winning for a name both
- * know, in strcmp order of name; objects and nested fields are no leaf
- * fields and are left out.  Returns the count; '*out' (in 'a') holds
+ * may be NULL), ECS's and the integrations' (integrations.h), the
+ * mapping's meaning winning for a name it knows, then ECS's, in strcmp
+ * order of name; objects and nested fields are no leaf fields and are
+ * left out, and so are the fields of dynamic templates, which have no
+ * names to list.  Returns the count; '*out' (in 'a') holds
  * them.
  */
 size_t sema_fields_match(struct arena *a, const struct mapping *m,

@@ -59,12 +59,15 @@ sema_source_len(const char *name, size_t len)
 
 /* ---------------------------------------------------------- tokens */
 
-/* Tokens of a query value, copied into the arena. */
+/* Tokens of a query value, copied into the arena; 'analyzer' is
+ * KRT_FIELD_PS_SCRIPT for the powershell_script_analyzer, else 0 (the
+ * standard analyzer). */
 struct tokens {
     struct arena *a;
     struct krt_str *items;
     size_t n;
     size_t cap;
+    krt_u32 analyzer;
 };
 
 static bool
@@ -90,7 +93,10 @@ add_token(void *ctx, const char *token, size_t len)
 static void
 analyze(struct tokens *t, const char *s, size_t len)
 {
-    if (!krt_analyze(s, len, add_token, t))
+    bool ok = t->analyzer ? krt_analyze_ps_script(s, len, add_token, t)
+                          : krt_analyze(s, len, add_token, t);
+
+    if (!ok)
         arena_oom();
 }
 
@@ -214,13 +220,13 @@ is_operator(const struct clause *c)
 static struct ir_node *
 wildcard_value(struct arena *a, struct diag *d,
                const struct diag_source *src, krt_u32 field,
-               const char *name, const struct ast_literal *v,
-               struct span sp)
+               krt_u32 analyzer, const char *name,
+               const struct ast_literal *v, struct span sp)
 {
     struct clause *cs = arena_alloc(a, (v->text.len + 1) * sizeof *cs);
     size_t nc = clauses(a, &v->text, cs);
     struct ir_node *or = ir_node_new(a, IR_OR, sp);
-    struct tokens words = { .a = a };
+    struct tokens words = { .a = a, .analyzer = analyzer };
 
     or->u.list.items = arena_alloc(a, (nc + 1) * sizeof(struct ir_node *));
     for (size_t i = 0; i < nc; i++) {
@@ -260,7 +266,17 @@ sema_text_value(struct arena *a, struct diag *d,
                 const char *name, const struct ast_literal *v,
                 struct span sp)
 {
-    struct tokens t = { .a = a };
+    return sema_text_value_as(a, d, src, field, 0, name, v, sp);
+}
+
+struct ir_node *
+sema_text_value_as(struct arena *a, struct diag *d,
+                   const struct diag_source *src, krt_u32 field,
+                   krt_u32 flags, const char *name,
+                   const struct ast_literal *v, struct span sp)
+{
+    krt_u32 analyzer = flags & KRT_FIELD_PS_SCRIPT;
+    struct tokens t = { .a = a, .analyzer = analyzer };
 
     if (v->kind == AST_LIT_NULL) {
         diag_report(d, src, DIAG_ERROR, v->span, "'null' is no value: "
@@ -268,7 +284,7 @@ sema_text_value(struct arena *a, struct diag *d,
         return NULL;
     }
     if (v->kind == AST_LIT_WILDCARD)
-        return wildcard_value(a, d, src, field, name, v, sp);
+        return wildcard_value(a, d, src, field, analyzer, name, v, sp);
     analyze(&t, v->text.bytes, v->text.len);
     if (t.n == 0)
         return no_token(a, d, src, name, v, sp);

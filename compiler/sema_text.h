@@ -39,4 +39,13 @@ struct ir_node *sema_text_value(struct arena *a, struct diag *d,
                                 const struct ast_literal *v,
                                 struct span sp);
 
+/* As sema_text_value, on a field whose struct krt_field 'flags' may
+ * name another analyzer than the standard one (KRT_FIELD_PS_SCRIPT). */
+struct ir_node *sema_text_value_as(struct arena *a, struct diag *d,
+                                   const struct diag_source *src,
+                                   krt_u32 field, krt_u32 flags,
+                                   const char *name,
+                                   const struct ast_literal *v,
+                                   struct span sp);
+
 #endif

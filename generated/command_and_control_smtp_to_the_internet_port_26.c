@@ -17,17 +17,17 @@ enum {
 
 static const struct krt_field fields[] = {
     /* data_stream.dataset (constant_keyword) */
-    [F_DATA_STREAM_DATASET] = { "data\137stream\056dataset", KRT_CONSTANT_KEYWORD, 0 },
+    [F_DATA_STREAM_DATASET] = { "data\137stream\056dataset", KRT_CONSTANT_KEYWORD, 0, 0 },
     /* event.category (keyword) */
-    [F_EVENT_CATEGORY] = { "event\056category", KRT_KEYWORD, 1024 },
+    [F_EVENT_CATEGORY] = { "event\056category", KRT_KEYWORD, 1024, 0 },
     /* network.transport (keyword) */
-    [F_NETWORK_TRANSPORT] = { "network\056transport", KRT_KEYWORD, 1024 },
+    [F_NETWORK_TRANSPORT] = { "network\056transport", KRT_KEYWORD, 1024, 0 },
     /* destination.port (long) */
-    [F_DESTINATION_PORT] = { "destination\056port", KRT_LONG, 0 },
+    [F_DESTINATION_PORT] = { "destination\056port", KRT_LONG, 0, 0 },
     /* source.ip (ip) */
-    [F_SOURCE_IP] = { "source\056ip", KRT_IP, 0 },
+    [F_SOURCE_IP] = { "source\056ip", KRT_IP, 0, 0 },
     /* destination.ip (ip) */
-    [F_DESTINATION_IP] = { "destination\056ip", KRT_IP, 0 },
+    [F_DESTINATION_IP] = { "destination\056ip", KRT_IP, 0, 0 },
 };
 
 /*

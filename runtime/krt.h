@@ -54,13 +54,25 @@ enum krt_type {
  * it under nested objects, dotted keys and any mix of the two, and inside
  * arrays.  'ignore_above' (keyword fields) is the length in UTF-16 units
  * past which Elasticsearch does not index a value: such a value matches
- * nothing and does not exist.  0 means no limit.
+ * nothing and does not exist.  0 means no limit.  'flags' are the
+ * KRT_FIELD_ bits below.
  */
 struct krt_field {
     const char *path;
     krt_u32 type;
     krt_u32 ignore_above;
+    krt_u32 flags;
 };
+
+/* A keyword field with the lowercase normalizer: Elasticsearch indexes
+ * each value lower-cased (Unicode simple case mapping, code point by code
+ * point, Lucene's LowerCaseFilter); the tests compare the values so. */
+#define KRT_FIELD_LOWERCASE 1u
+/* A text field analysed by the Windows integration's
+ * powershell_script_analyzer: a pattern analyzer splitting at every run
+ * of characters other than ASCII letters, digits, '_' and '-' (Java's
+ * [\W&&[^-]]+), tokens lower-cased, not the standard analyzer. */
+#define KRT_FIELD_PS_SCRIPT 2u
 
 /* Bytes of a string constant; sets are sorted by length, then bytes. */
 struct krt_str {

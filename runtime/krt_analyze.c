@@ -583,6 +583,57 @@ krt_analyze(const char *s, size_t len, krt_token_fn fn, void *ctx)
     return krt_analyze_max(s, len, KRT_MAX_TOKEN, fn, ctx);
 }
 
+/* Whether the powershell_script_analyzer keeps byte 'c' in a token:
+ * Java's \w without UNICODE_CHARACTER_CLASS (ASCII letters, digits,
+ * '_'), or '-'.  Every other character, any byte of one past ASCII
+ * included, separates tokens. */
+static bool
+ps_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/*
+ * LIMIT(text): a token longer than 32766 bytes makes Lucene refuse the
+ * document ("immense term"), which Elasticsearch then does not index;
+ * here the token is kept, as the pattern tokenizer has no length limit.
+ */
+bool
+krt_analyze_ps_script(const char *s, size_t len, krt_token_fn fn, void *ctx)
+{
+    char stack[STACK_TEXT];
+    char *buf = stack, *heap = NULL;
+    size_t i = 0;
+    bool ok = true;
+
+    while (ok && i < len) {
+        size_t from = i;
+
+        while (i < len && ps_word_byte((unsigned char)s[i]))
+            i++;
+        buf = stack;
+        if (i - from > sizeof stack) {
+            char *p = realloc(heap, i - from);
+            if (!p) {
+                free(heap);
+                return false;
+            }
+            buf = heap = p;
+        }
+        for (size_t k = from; k < i; k++) {
+            unsigned char c = (unsigned char)s[k];
+            buf[k - from] = (char)(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+        }
+        if (i > from)
+            ok = fn(ctx, buf, i - from);
+        while (i < len && !ps_word_byte((unsigned char)s[i]))
+            i++;
+    }
+    free(heap);
+    return true;
+}
+
 size_t
 krt_lowercase(const char *s, size_t len, char *out)
 {
@@ -616,6 +667,7 @@ struct entry {
     krt_u32 stamp;
     krt_u32 first;
     krt_u32 count;
+    krt_u32 analyzer; /* KRT_FIELD_PS_SCRIPT or 0, the standard one */
 };
 
 /*
@@ -639,6 +691,8 @@ struct krt_text_cache {
     char *brk;
     size_t brkcap;
     bool failed; /* keep_token ran out of memory */
+    char *scratch; /* krt_text_scratch's */
+    size_t scratchcap;
 };
 
 /*
@@ -716,11 +770,12 @@ cache_of(struct krt_event *ev)
  * ev->nomem set.
  */
 static bool
-tokens_of(struct krt_event *ev, const struct krt_value *v,
+tokens_of(struct krt_event *ev, krt_u32 field, const struct krt_value *v,
           struct krt_text_cache **out, krt_u32 *first, krt_u32 *n)
 {
     struct krt_text_cache *c = cache_of(ev);
     size_t i = (size_t)(v - ev->vals);
+    krt_u32 analyzer = ev->fields[field].flags & KRT_FIELD_PS_SCRIPT;
     struct entry *e;
     const char *s;
     size_t len;
@@ -730,17 +785,20 @@ tokens_of(struct krt_event *ev, const struct krt_value *v,
         return false;
     }
     e = &c->entries[i];
-    if (e->stamp != c->epoch) {
+    /* a value two fields read with two analyzers is analysed again */
+    if (e->stamp != c->epoch || e->analyzer != analyzer) {
         e->first = c->ntoks;
         if (krt_value_text(ev, v, &s, &len)
-            && (!analyze(s, len, KRT_MAX_TOKEN, &c->brk, &c->brkcap,
-                         &c->props, keep_token, c)
+            && (!(analyzer ? krt_analyze_ps_script(s, len, keep_token, c)
+                           : analyze(s, len, KRT_MAX_TOKEN, &c->brk,
+                                     &c->brkcap, &c->props, keep_token, c))
                 || c->failed)) {
             ev->nomem = true;
             return false;
         }
         e->count = c->ntoks - e->first;
         e->stamp = c->epoch;
+        e->analyzer = analyzer;
     }
     *out = c;
     *first = e->first;
@@ -776,8 +834,24 @@ krt_text_cache_free(struct krt_event *ev)
     free(c->toks);
     free(c->pool);
     free(c->brk);
+    free(c->scratch);
     free(c);
     ev->text = NULL;
+}
+
+char *
+krt_text_scratch(struct krt_event *ev, size_t size)
+{
+    struct krt_text_cache *c = cache_of(ev);
+    char *p = c ? grow(c->scratch, &c->scratchcap, size ? size : 1, 1)
+                : NULL;
+
+    if (!p) {
+        ev->nomem = true;
+        return NULL;
+    }
+    c->scratch = p;
+    return p;
 }
 
 /* ----------------------------------------------------------- tests */
@@ -799,7 +873,7 @@ krt_any_text_token(struct krt_event *ev, krt_u32 field,
     krt_u32 first, count;
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
-        if (!tokens_of(ev, v, &c, &first, &count))
+        if (!tokens_of(ev, field, v, &c, &first, &count))
             return false;
         for (krt_u32 k = first; k < first + count; k++) {
             if (krt_set_has(set, n, c->pool + c->toks[k].off,
@@ -833,7 +907,7 @@ krt_any_text_phrase(struct krt_event *ev, krt_u32 field,
     krt_u32 first, count;
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
-        if (!tokens_of(ev, v, &c, &first, &count))
+        if (!tokens_of(ev, field, v, &c, &first, &count))
             return false;
         for (krt_u32 k = first; count >= n && k <= first + count - n; k++) {
             if (phrase_at(c, k, phrase, n))
@@ -852,7 +926,7 @@ krt_any_text_wild(struct krt_event *ev, krt_u32 field,
     krt_u32 first, count;
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
-        if (!tokens_of(ev, v, &c, &first, &count))
+        if (!tokens_of(ev, field, v, &c, &first, &count))
             return false;
         for (krt_u32 k = first; k < first + count; k++) {
             if (krt_wild_match(parts, n, c->pool + c->toks[k].off,

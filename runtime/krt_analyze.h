@@ -38,6 +38,14 @@ bool krt_analyze_max(const char *s, size_t len, unsigned max,
                      krt_token_fn fn, void *ctx);
 
 /*
+ * Analyse the 'len' bytes of text 's' as the Windows integration's
+ * powershell_script_analyzer does (KRT_FIELD_PS_SCRIPT in krt.h) and hand
+ * each token to 'fn'.  False when out of memory.
+ */
+bool krt_analyze_ps_script(const char *s, size_t len, krt_token_fn fn,
+                           void *ctx);
+
+/*
  * Lower-case the 'len' bytes of UTF-8 text 's' into 'out' as the
  * analyzer's lowercase filter does (each code point alone, Java's
  * Character.toLowerCase); 'out' has room for 3 * len bytes.  Returns

@@ -72,6 +72,14 @@ void krt_free_scratch_free(struct krt_event *ev);
 void krt_text_cache_reset(struct krt_event *ev);
 void krt_text_cache_free(struct krt_event *ev);
 
+/*
+ * Room for 'size' bytes of scratch, kept with the event's text cache and
+ * valid until the next call: where a test lower-cases a value of a field
+ * with the lowercase normalizer.  NULL, with ev->nomem set, when out of
+ * memory.
+ */
+char *krt_text_scratch(struct krt_event *ev, size_t size);
+
 /* Whether 's' is one of the 'n' strings of 'set', sorted by length then
  * bytes (krt_text.c). */
 bool krt_set_has(const struct krt_str *set, krt_u32 n, const char *s,

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "krt_analyze.h"
 #include "krt_date.h"
 #include "krt_double.h"
 #include "krt_event.h"
@@ -172,13 +173,28 @@ ignored(const struct krt_field *f, const char *s, size_t len)
            && utf16_units(s, len) > f->ignore_above;
 }
 
-/* The text of 'v' as field 'field' indexes it; false when none. */
+/*
+ * The text of 'v' as field 'field' indexes it; false when none.  The
+ * lowercase normalizer applies after ignore_above, which Elasticsearch
+ * checks on the value as it came.
+ */
 static bool
 indexed_text(struct krt_event *ev, krt_u32 field, const struct krt_value *v,
              const char **text, size_t *len)
 {
-    return krt_value_text(ev, v, text, len)
-           && !ignored(&ev->fields[field], *text, *len);
+    const struct krt_field *f = &ev->fields[field];
+    char *low;
+
+    if (!krt_value_text(ev, v, text, len) || ignored(f, *text, *len))
+        return false;
+    if (!(f->flags & KRT_FIELD_LOWERCASE))
+        return true;
+    low = krt_text_scratch(ev, 3 * *len);
+    if (!low)
+        return false;
+    *len = krt_lowercase(*text, *len, low);
+    *text = low;
+    return true;
 }
 
 /* Order of set members: by length, then bytes. */
