@@ -82,7 +82,7 @@ KQLC         := $(BIN)/kqlc
 # -------------------------------------------------------------- top targets
 
 .PHONY: all deps demo test asan-test clean regen-generated update-golden \
-        fuzz-diff bench-jit update-corpus
+        fuzz-diff bench-jit update-corpus fuzz fuzz-build bench
 all: deps $(KQLC) $(LIBKRT)
 
 deps:
@@ -192,6 +192,56 @@ update-corpus: all
 # make update-golden NAME=unterminated-quote && git diff tests/golden
 update-golden: all tests-build
 	KQLC_UPDATE_GOLDEN=$(NAME) $(BUILD)/tests/test_parser
+
+# ------------------------------------------------------------------ fuzzing
+
+# make fuzz: the libFuzzer targets of tests/fuzz/ (the KQL parser, the
+# rule-file loaders, the event scanner against jansson), FUZZ_SECONDS
+# each, one after another; fails when any finds a crash or a difference
+# (kept in build-fuzz/crashes/).  It builds the compiler and the runtime
+# a third time, with clang, coverage and ASan/UBSan, into build-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := parser rulefile scan
+FUZZ_DIR     := build-fuzz
+FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+                -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
+FUZZ_VARS    := BUILD=$(FUZZ_DIR) BIN=$(FUZZ_DIR)/bin CC=clang CXX=clang++ \
+                SAN='$(FUZZ_SAN)' CFLAGS='-O1 -g' CXXFLAGS='-O1 -g'
+
+fuzz:
+	@./scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_VARS) fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Run with $(FUZZ_VARS) (make fuzz does): BUILD is then build-fuzz.
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+
+# Linked by clang++: UBSan's checks in toml++ need its C++ runtime.
+$(BUILD)/tests/fuzz/%.o: CPPFLAGS += -Itests/unit
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%.o)
+$(BUILD)/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIBKQLC) $(LIBKRT)
+	$(CXX) $(SAN) -fsanitize=fuzzer -o $@ $< $(LIBKQLC) $(LIBKRT) $(LIBS)
+
+# ---------------------------------------------------------------- benchmark
+
+# bench/gen, the benchmark's event generator; make test checks it too
+# (tests/e2e/bench_gen.sh).
+BENCH_GEN := $(BUILD)/bench/gen
+
+$(BENCH_GEN): bench/gen.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $<
+
+tests-build: $(BENCH_GEN)
+
+# The detectors against cat, wc -l, jq and DuckDB, and against input
+# size and rule count: writes bench/RESULTS.md and bench/*.png.
+# BENCH_EVENTS, BENCH_RUNS, BENCH_STREAM_GB and BENCH_DATA change what
+# it runs (bench/run.sh); it installs what only it needs.
+bench: all $(BENCH_GEN)
+	@./scripts/install-deps.sh bench
+	@sh bench/run.sh
 
 # ------------------------------------------------------------------- clean
 
