@@ -50,6 +50,7 @@ struct ir_node;
  * path, standing for whichever leaf is read as 'type'). */
 struct ir_free_test {
     enum krt_type type;
+    krt_u32 flags;           /* struct krt_field's: normalizer, analyzer */
     double scale;            /* a scaled_float's scaling factor, else 0 */
     krt_u32 field;
     struct ir_node *test;
@@ -101,6 +102,9 @@ struct ir_node {
             size_t n;
             const struct krt_leaf_type *leaves; /* the program's */
             size_t nleaves;
+            const char *under;       /* a flattened field's path: its
+                                        leaves only, by items[0]; else
+                                        NULL, every leaf */
         } free;                      /* IR_FREE: one test a type */
     } u;
 };

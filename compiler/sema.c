@@ -35,7 +35,10 @@ struct sema {
     int errors;
     const struct ast_node *expanding; /* the test a field pattern expands */
     int nested;              /* depth of nested queries being lowered */
+    struct ptrvec nested_paths; /* const char *: their fields */
     bool lenient;            /* reading free text: errors go unreported */
+    krt_u32 free_flags;      /* the flags of the field free text is typed
+                                on before it has its place */
 };
 
 static void
@@ -174,13 +177,13 @@ kw_value(struct sema *s, const struct typed_field *f,
     return n;
 }
 
-/* The struct krt_field flags of 'f'; 0 for a test typed before its
- * field has its place in the table (free text's). */
+/* The struct krt_field flags of 'f'; for a test typed before its field
+ * has its place in the table (free text's), those it is typed with. */
 static krt_u32
 field_flags(const struct sema *s, const struct typed_field *f)
 {
     if (f->index >= s->p->fields.n)
-        return 0;
+        return s->free_flags;
     return ((const struct ir_field *)s->p->fields.items[f->index])->flags;
 }
 
@@ -437,12 +440,19 @@ is_lone_star(const struct ast_literal *v)
         && v->text.nwild == 1;
 }
 
+static struct ir_node *flat_test(struct sema *s, const struct typed_field *f,
+                                 const struct ast_literal *v,
+                                 const enum ast_range_op *op,
+                                 struct span sp);
+
 static struct ir_node *
 typed_value(struct sema *s, const struct typed_field *f,
             const struct ast_literal *v, struct span sp)
 {
     if (sema_is_text(f->type))
         return text_value(s, f, v, sp);
+    if (f->type == KRT_FLATTENED)
+        return flat_test(s, f, v, NULL, sp);
     if (v->kind == AST_LIT_WILDCARD && !is_keyword_type(f->type)) {
         error_at(s, v->span, "wildcards only apply to keyword fields; "
                  "'%s' is of type '%s'", f->path, ecs_type_name(f->type));
@@ -488,6 +498,8 @@ leaf_cmp(const void *pa, const void *pb)
         return c;
     if (a->type != b->type)
         return a->type < b->type ? -1 : 1;
+    if (a->flags != b->flags)
+        return a->flags < b->flags ? -1 : 1;
     if (a->scale != b->scale)
         return a->scale < b->scale ? -1 : 1;
     return a->ignore_above < b->ignore_above ? -1
@@ -530,6 +542,7 @@ build_leaves(struct sema *s)
         l[k].path = arena_strndup(s->a, fields[i].name, fields[i].path_len);
         l[k].type = fields[i].type;
         l[k].ignore_above = fields[i].ignore_above;
+        l[k].flags = fields[i].flags;
         l[k].scale = fields[i].type == KRT_SCALED_FLOAT
                    ? fields[i].scaling_factor : 0;
         k++;
@@ -561,18 +574,47 @@ set_field(struct ir_node *n, krt_u32 field)
     }
 }
 
-/* The field free text read as 'type' stands on: no path, one a type. */
+/* The field free text read as 'type' with 'flags' stands on: no path,
+ * one a kind. */
 static void
-free_field(struct sema *s, enum krt_type type, double scale,
+free_field(struct sema *s, enum krt_type type, double scale, krt_u32 flags,
            struct typed_field *out)
 {
-    const char *name = arena_printf(s->a, "(free text as %s)",
-                                    ecs_type_name(type));
+    const char *name = arena_printf(s->a, "(free text as %s%s%s)",
+                                    ecs_type_name(type),
+                                    flags & KRT_FIELD_LOWERCASE
+                                    ? ", lowercase" : "",
+                                    flags & KRT_FIELD_PS_SCRIPT
+                                    ? ", powershell_script_analyzer" : "");
+    if (type == KRT_SCALED_FLOAT)
+        name = arena_printf(s->a, "%s (scale %.17g)", name, scale);
     out->index = ir_field_index_named(s->a, s->p, name, strlen(name), 0,
                                       type, 0, true);
+    ((struct ir_field *)s->p->fields.items[out->index])->flags = flags;
     out->type = type;
     out->scale = scale;
     out->path = name;
+}
+
+/* Type value 'v' for a field of 'type', 'scale' and 'flags' not yet in
+ * the table, leniently: NULL when that type cannot read it. */
+static struct ir_node *
+lenient_value(struct sema *s, enum krt_type type, double scale,
+              krt_u32 flags, const struct ast_literal *v, struct span sp)
+{
+    struct typed_field f = { FREE_FIELD, type, ecs_type_name(type), scale };
+    int errors = s->errors;
+    bool was = s->lenient;
+    s->lenient = true;
+    s->free_flags = flags;
+    struct ir_node *test = typed_value(s, &f, v, sp);
+    s->lenient = was;
+    s->free_flags = 0;
+    if (s->errors != errors) {
+        s->errors = errors;
+        return NULL;
+    }
+    return test;
 }
 
 /*
@@ -602,31 +644,26 @@ free_text(struct sema *s, const struct ast_node *n)
     struct ir_free_test *t = arena_alloc(s->a, (s->p->nleaves + 1)
                                          * sizeof *t);
     size_t k = 0;
+    static const struct krt_leaf_type unknown = { "", KRT_KEYWORD, 0, 0,
+                                                  0 };
     for (size_t i = 0; i <= s->p->nleaves; i++) {
-        enum krt_type type = i < s->p->nleaves ? s->p->leaves[i].type
-                                               : KRT_KEYWORD;
-        double scale = i < s->p->nleaves ? s->p->leaves[i].scale : 0;
+        const struct krt_leaf_type *l = i < s->p->nleaves
+                                      ? &s->p->leaves[i] : &unknown;
         bool seen = false;
         for (size_t j = 0; j < k && !seen; j++)
-            seen = t[j].type == type && t[j].scale == scale;
+            seen = t[j].type == l->type && t[j].flags == l->flags
+                && t[j].scale == l->scale;
         if (seen)
             continue;
-        /* Typed on a field not yet in the table, which only a type
-         * that reads the value adds. */
-        struct typed_field f = { FREE_FIELD, type,
-                                 ecs_type_name(type), scale };
-        int errors = s->errors;
-        bool was = s->lenient;
-        s->lenient = true;
-        struct ir_node *test = typed_value(s, &f, v, n->span);
-        s->lenient = was;
-        if (s->errors != errors) {
-            s->errors = errors;
+        struct ir_node *test = lenient_value(s, l->type, l->scale, l->flags,
+                                             v, n->span);
+        if (!test)
             continue;
-        }
-        free_field(s, type, scale, &f);
+        struct typed_field f;
+        free_field(s, l->type, l->scale, l->flags, &f);
         set_field(test, f.index);
-        t[k++] = (struct ir_free_test){ type, scale, f.index, test };
+        t[k++] = (struct ir_free_test){ l->type, l->flags, l->scale,
+                                        f.index, test };
     }
     struct ir_node *r = ir_node_new(s->a, IR_FREE, n->span);
     r->u.free.items = t;
@@ -634,6 +671,87 @@ free_text(struct sema *s, const struct ast_node *n)
     r->u.free.leaves = s->p->leaves;
     r->u.free.nleaves = s->p->nleaves;
     return r;
+}
+
+/*
+ * A test on a flattened field itself: Elasticsearch answers it from
+ * every leaf below the field, each a keyword (a term, a wildcard or a
+ * range on the root field), so the value is typed as a keyword with the
+ * field's ignore_above and the test runs on each leaf below its path.
+ * 'op' NULL for f:v.
+ */
+static struct ir_node *
+flat_test(struct sema *s, const struct typed_field *f,
+          const struct ast_literal *v, const enum ast_range_op *op,
+          struct span sp)
+{
+    const struct ir_field *fl = s->p->fields.items[f->index];
+    const char *name = arena_printf(s->a, "(leaves of %s)", fl->path);
+    struct typed_field pf;
+    struct ir_node *test;
+    char msg[512];
+
+    if (s->nested) {
+        /* LIMIT(flattened): inside f:{ } the leaves would be the
+         * element's only; no rule does it, so it is refused. */
+        error_at(s, sp, "a query on flattened field '%s' itself inside a "
+                 "nested query is not supported", fl->path);
+        return NULL;
+    }
+    pf.index = ir_field_index_named(s->a, s->p, name, strlen(name), 0,
+                                    KRT_KEYWORD, fl->ignore_above, true);
+    pf.type = KRT_KEYWORD;
+    pf.path = fl->path;
+    pf.scale = 0;
+    if (op) {
+        test = sema_kw_range(s->a, pf.index, v, *op, sp, msg, sizeof msg);
+        if (!test)
+            error_at(s, v->span, "%s", msg);
+    } else {
+        test = kw_value(s, &pf, v, sp);
+    }
+    if (!test)
+        return NULL;
+    struct ir_node *r = ir_node_new(s->a, IR_FREE, sp);
+    r->u.free.items = arena_alloc(s->a, sizeof *r->u.free.items);
+    r->u.free.items[0] = (struct ir_free_test){ KRT_KEYWORD, 0, 0,
+                                                pf.index, test };
+    r->u.free.n = 1;
+    r->u.free.under = fl->path;
+    return r;
+}
+
+/*
+ * Whether field 'fl' lies under a nested field (process.pe.sections.name
+ * under process.pe.sections) outside a nested query on it: Elasticsearch
+ * indexes each element of a nested field as a document of its own, so a
+ * query on such a field outside f:{ } matches no event.  Says so (a
+ * warning) when it does.
+ */
+static bool
+outside_nested(struct sema *s, const struct ast_literal *fl, struct span sp)
+{
+    const char *name = fl->text.bytes;
+    size_t len = fl->text.len;
+    for (size_t i = 1; i < len; i++) {
+        struct mapping_field mf;
+        if (name[i] != '.' || !mapping_resolve(s->p->mapping, name, i, &mf)
+            || mf.type != KRT_NESTED)
+            continue;
+        bool inside = false;
+        for (size_t k = 0; k < s->nested_paths.n && !inside; k++) {
+            const char *p = s->nested_paths.items[k];
+            inside = strlen(p) == i && !memcmp(p, name, i);
+        }
+        if (inside)
+            continue;
+        diag_report(s->d, s->src, DIAG_WARNING, sp, "field '%s' lies under "
+                    "nested field '%.*s': outside %.*s:{ ... } Elasticsearch "
+                    "matches no event with it, and neither does kqlc "
+                    "[-Wnested-field]", name, (int)i, name, (int)i, name);
+        return true;
+    }
+    return false;
 }
 
 static struct ir_node *lower_pattern(struct sema *s, const struct ast_node *n,
@@ -654,6 +772,8 @@ sema_is(struct sema *s, const struct ast_node *n)
     if (fl->kind == AST_LIT_WILDCARD)
         return lower_pattern(s, n, fl, v);
     struct typed_field f;
+    if (outside_nested(s, fl, n->span))
+        return ir_node_new(s->a, IR_FALSE, n->span);
     resolve_field(s, fl, &f);
     return is_on_field(s, &f, n);
 }
@@ -752,6 +872,8 @@ range_on_field(struct sema *s, const struct typed_field *f,
                          n->span);
     if (sema_is_float(f->type))
         return num_test(s, f, &n->u.range.value, &n->u.range.op, n->span);
+    if (f->type == KRT_FLATTENED)
+        return flat_test(s, f, &n->u.range.value, &n->u.range.op, n->span);
     if (is_keyword_type(f->type) || f->type == KRT_BOOLEAN)
         return other_range(s, f, n);
     if (sema_is_text(f->type)) {
@@ -775,6 +897,8 @@ sema_range(struct sema *s, const struct ast_node *n)
         error_at(s, fl->span, "a range needs a field");
         return NULL;
     }
+    if (fl->kind != AST_LIT_WILDCARD && outside_nested(s, fl, n->span))
+        return ir_node_new(s->a, IR_FALSE, n->span);
     if (fl->kind != AST_LIT_WILDCARD)
         resolve_field(s, fl, &f);
     if (v->kind == AST_LIT_WILDCARD) {
@@ -909,8 +1033,12 @@ lower_nested(struct sema *s, const struct ast_node *n)
         error_at(s, f->span, "%s", msg);
         return NULL;
     }
+    if (msg[0])
+        diag_report(s->d, s->src, DIAG_WARNING, f->span, "%s", msg);
     s->nested++;
+    ptrvec_push(s->a, &s->nested_paths, (void *)f->text.bytes);
     struct ir_node *c = lower(s, inner);
+    s->nested_paths.n--;
     s->nested--;
     if (!c)
         return NULL;

@@ -81,18 +81,20 @@ sema_nested_inner(struct arena *a, const struct mapping *m,
                  "pattern '%s'", f->text.bytes);
         return NULL;
     }
+    msg[0] = '\0';
     if (!mapping_resolve(m, f->text.bytes, f->text.len, &mf)) {
         snprintf(msg, size, "field '%s' has no known type: Elasticsearch "
-                 "fails a nested query on a field not mapped as nested; "
-                 "give its mapping with --mapping", f->text.bytes);
-        return NULL;
-    }
-    if (mf.type != KRT_NESTED) {
+                 "fails a nested query on a field not mapped as nested, "
+                 "kqlc evaluates it as if it were (one element must "
+                 "satisfy the whole inner query); give its mapping with "
+                 "--mapping [-Wnot-nested]", f->text.bytes);
+    } else if (mf.type != KRT_NESTED) {
         snprintf(msg, size, "field '%s' is of type '%s', not nested: "
                  "Elasticsearch fails a nested query on it ('failed to find "
-                 "nested object under path'); give a nested mapping with "
-                 "--mapping", f->text.bytes, ecs_type_name(mf.type));
-        return NULL;
+                 "nested object under path'), kqlc evaluates it as if it "
+                 "were nested (one element must satisfy the whole inner "
+                 "query); give a nested mapping with --mapping "
+                 "[-Wnot-nested]", f->text.bytes, ecs_type_name(mf.type));
     }
     return copy_under(a, &f->text, n->u.nested.query);
 }

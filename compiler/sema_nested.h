@@ -17,8 +17,11 @@
  * return its inner query with every field name under the nested field
  * ("name" in items:{ name:x } becomes "items.name"), as Kibana writes
  * it; a nested query inside keeps its own inner query, which is made
- * whole when it is lowered in turn.  On a field that is not nested,
- * NULL with the reason in 'msg'.  The copy lives in 'a'.
+ * whole when it is lowered in turn.  The copy lives in 'a'.  On a field
+ * pattern, NULL with the reason in 'msg'.  On a field not mapped nested
+ * (or of no known type), on which Elasticsearch fails the query, the
+ * inner query all the same, and a warning in 'msg' (else 'msg' is
+ * empty): kqlc then evaluates it as if the field were nested.
  */
 const struct ast_node *sema_nested_inner(struct arena *a,
                                          const struct mapping *m,

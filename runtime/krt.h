@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* Bumped whenever a structure below or a test's meaning changes. */
-#define KRT_ABI_VERSION 5
+#define KRT_ABI_VERSION 6
 
 typedef unsigned long long krt_u64;
 typedef long long krt_i64;
@@ -138,6 +138,22 @@ struct krt_rule {
     const char *type;
 };
 
+/*
+ * A gate of rule number 'rule': a test the rule cannot match without,
+ * "some value of field 'field' is one of the 'n' strings of the sorted
+ * 'set'", read exactly as krt_any_kw_in reads it (the compiler takes it
+ * from a term of the rule's 'and', or one per branch of an 'or').  A
+ * rule with gates runs only on events that pass one of them; a rule
+ * with none runs on every event (krt_select.c).  KRT_NO_GATES=1 in the
+ * environment runs every rule on every event: the answers are the same.
+ */
+struct krt_gate {
+    krt_u32 rule;
+    krt_u32 field;
+    const struct krt_str *set;
+    krt_u32 n;
+};
+
 /* What a generated file defines, under the name 'krt_program'. */
 struct krt_program {
     krt_u32 abi;
@@ -148,6 +164,8 @@ struct krt_program {
     krt_u32 nrules;
     const struct krt_date_rel *dates; /* ranges that read the clock */
     krt_u32 ndates;
+    const struct krt_gate *gates; /* rules' gates, in rule order */
+    krt_u32 ngates;
 };
 
 /*
@@ -274,28 +292,36 @@ bool krt_nested_any(struct krt_event *ev, krt_u32 field, krt_nested_fn inner,
  * value of the event is read as each type its path has: the field's own
  * and those of its multi-fields ('leaves', sorted by path, then type; a
  * path it lacks is a keyword).  For a leaf and a type, the test of that
- * type (its 'type', and 'scale' for a scaled_float) runs with field
- * 'field' holding that one value, read with the leaf's ignore_above; a
- * type with no test means the value is nothing that type reads.
+ * type (its 'type', 'flags' and, for a scaled_float, 'scale') runs with
+ * field 'field' holding that one value, read with the leaf's
+ * ignore_above and flags; a type with no test means the value is nothing
+ * that type reads.
+ *
+ * With 'under' set, the leaves are those at or below that path only,
+ * each read by the first test as its field is (a query on a flattened
+ * field itself, which Elasticsearch answers from every leaf below it as
+ * a keyword); 'leaves' is then unused.
  */
 struct krt_leaf_type {
     const char *path;
     krt_u32 type;
     krt_u32 ignore_above;
+    krt_u32 flags;
     double scale;
 };
 
 struct krt_free_test {
     krt_u32 type;
+    krt_u32 flags;
     double scale;
     krt_u32 field;
     krt_nested_fn test;
     const void *ctx;
 };
 
-bool krt_free_any(struct krt_event *ev, const struct krt_leaf_type *leaves,
-                  krt_u32 nleaves, const struct krt_free_test *tests,
-                  krt_u32 ntests);
+bool krt_free_any(struct krt_event *ev, const char *under,
+                  const struct krt_leaf_type *leaves, krt_u32 nleaves,
+                  const struct krt_free_test *tests, krt_u32 ntests);
 
 /* Defined by the generated code. */
 extern const struct krt_program krt_program;

@@ -153,62 +153,87 @@ types_of(const struct krt_leaf_type *leaves, krt_u32 n, const char *path,
     return first;
 }
 
-/* The test for a value read as 'type' (with 'scale'), or NULL. */
-static const struct krt_free_test *
-test_for(const struct krt_free_test *tests, krt_u32 n, krt_u32 type,
-         double scale)
-{
-    for (krt_u32 i = 0; i < n; i++) {
-        if (tests[i].type == type
-            && (type != KRT_SCALED_FLOAT || tests[i].scale == scale))
-            return &tests[i];
-    }
-    return NULL;
-}
-
 struct walk {
     struct krt_event *ev;
     struct krt_free_scratch *fs;
+    const char *under;
+    size_t underlen;
     const struct krt_leaf_type *leaves;
     krt_u32 nleaves;
     const struct krt_free_test *tests;
     krt_u32 ntests;
 };
 
+/* The test for a value of leaf type 'l', or NULL. */
+static const struct krt_free_test *
+test_for(const struct krt_free_test *tests, krt_u32 n,
+         const struct krt_leaf_type *l)
+{
+    for (krt_u32 i = 0; i < n; i++) {
+        if (tests[i].type == l->type && tests[i].flags == l->flags
+            && (l->type != KRT_SCALED_FLOAT || tests[i].scale == l->scale))
+            return &tests[i];
+    }
+    return NULL;
+}
+
+/* Run test 't' on value 'v' read as field 'f' reads it. */
+static bool
+run_test(struct walk *w, const struct krt_free_test *t,
+         const struct krt_field *f, const struct krt_value *v)
+{
+    struct krt_free_scratch *fs = w->fs;
+    bool hit;
+
+    fs->fields[t->field] = *f;
+    fs->slot[t->field] = 0;
+    fs->val = *v;
+    krt_text_cache_reset(&fs->ev);
+    hit = t->test(&fs->ev, t->ctx);
+    fs->slot[t->field] = KRT_NONE;
+    if (fs->ev.nomem) {
+        w->ev->nomem = true;
+        return false;
+    }
+    return hit;
+}
+
+
 /* Whether the leaf at the path of 'len' bytes, value 'v', satisfies the
  * test of one of its types. */
 static bool
 leaf(struct walk *w, size_t len, const struct krt_value *v)
 {
-    static const struct krt_leaf_type unknown = { "", KRT_KEYWORD, 0, 0 };
+    static const struct krt_leaf_type unknown = { "", KRT_KEYWORD, 0, 0, 0 };
     struct krt_free_scratch *fs = w->fs;
-    krt_u32 count, first = types_of(w->leaves, w->nleaves, fs->path, len,
-                                    &count);
-    const struct krt_leaf_type *types = count ? &w->leaves[first]
-                                              : &unknown;
+    krt_u32 count, first;
+    const struct krt_leaf_type *types;
 
+    if (w->under) {
+        /* A flattened field: the leaves at or below its path. */
+        if (len < w->underlen || memcmp(fs->path, w->under, w->underlen)
+            || (len > w->underlen && fs->path[w->underlen] != '.'))
+            return false;
+        return run_test(w, &w->tests[0], &w->ev->fields[w->tests[0].field],
+                        v);
+    }
+    first = types_of(w->leaves, w->nleaves, fs->path, len, &count);
+    types = count ? &w->leaves[first] : &unknown;
     for (krt_u32 i = 0; i < (count ? count : 1); i++) {
         const struct krt_free_test *t = test_for(w->tests, w->ntests,
-                                                 types[i].type,
-                                                 types[i].scale);
-        bool hit;
+                                                 &types[i]);
+        struct krt_field f;
 
         if (!t)
             continue;
-        fs->fields[t->field] = w->ev->fields[t->field];
-        fs->fields[t->field].type = types[i].type;
-        fs->fields[t->field].ignore_above = types[i].ignore_above;
-        fs->slot[t->field] = 0;
-        fs->val = *v;
-        krt_text_cache_reset(&fs->ev);
-        hit = t->test(&fs->ev, t->ctx);
-        fs->slot[t->field] = KRT_NONE;
-        if (fs->ev.nomem) {
-            w->ev->nomem = true;
-            return false;
-        }
-        if (hit)
+        f = w->ev->fields[t->field];
+        f.type = types[i].type;
+        f.ignore_above = types[i].ignore_above;
+        f.flags = types[i].flags;
+        if (run_test(w, t, &f, v))
             return true;
+        if (w->ev->nomem)
+            return false;
     }
     return false;
 }
@@ -382,12 +407,13 @@ walk_line(struct walk *w, const char *p, const char *end)
 }
 
 bool
-krt_free_any(struct krt_event *ev, const struct krt_leaf_type *leaves,
-             krt_u32 nleaves, const struct krt_free_test *tests,
-             krt_u32 ntests)
+krt_free_any(struct krt_event *ev, const char *under,
+             const struct krt_leaf_type *leaves, krt_u32 nleaves,
+             const struct krt_free_test *tests, krt_u32 ntests)
 {
     struct krt_free_scratch *fs;
-    struct walk w = { ev, NULL, leaves, nleaves, tests, ntests };
+    struct walk w = { ev, NULL, under, under ? strlen(under) : 0, leaves,
+                      nleaves, tests, ntests };
     char *buf;
     int r;
 
