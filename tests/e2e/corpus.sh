@@ -56,6 +56,26 @@ else
         "(make update-corpus rewrites the list; review the diff)"
 fi
 
+# Every rule accepted with warnings has been reviewed: it is listed in
+# data/corpus-warned.txt, saying whether and why kqlc's answers may
+# differ from Elasticsearch's; and every listed rule still warns.
+WARNED="$DATA/corpus-warned.txt"
+awk -F '\t' '$1 == "warnings" { print $3 }' "$WORK/list" | LC_ALL=C sort \
+    >"$WORK/warned"
+grep -v '^#' "$WARNED" | cut -f 1 | LC_ALL=C sort >"$WORK/warned.want"
+unlisted=$(LC_ALL=C comm -13 "$WORK/warned.want" "$WORK/warned")
+stale=$(LC_ALL=C comm -23 "$WORK/warned.want" "$WORK/warned")
+name="corpus: every rule that warns is reviewed in corpus-warned.txt"
+if [ -z "$unlisted$stale" ]; then
+    ok "$name"
+else
+    not_ok "$name" "warn, not listed: $(echo $unlisted)" \
+        "listed, no longer warn: $(echo $stale)"
+fi
+bad=$(grep -v '^#' "$WARNED" | awk -F '\t' \
+    'NF != 3 || ($2 != "same" && $2 != "differs") || length($3) < 20')
+check "corpus: each reviewed rule has a verdict and a reason" "" "$bad"
+
 # ------------------------------------------------- the accepted rules, run
 
 # The lines of the export whose rules passed: the list's FILE:LINE.
