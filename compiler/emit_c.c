@@ -15,19 +15,10 @@
 #include <string.h>
 
 #include "ecs.h"
-#include "ir_gate.h"
 #include "krt_date.h"
 #include "sema_num.h"
 
 #define LINE_MAX_COLS 96
-
-/* A gate of a rule (ir_gate.h) and the table its test was given. */
-struct gate_out {
-    size_t rule;
-    const struct ir_rule *r;
-    const struct ir_node *n;
-    const char *set;
-};
 
 struct emitter {
     FILE *out;
@@ -37,12 +28,6 @@ struct emitter {
     unsigned next_id;      /* numbers constants and helper functions */
     char **field_names;    /* enum constant of each field */
     bool leaves_done;      /* the table of leaf types is out */
-    size_t rule_index;     /* the rule being emitted */
-    const struct ir_node **rule_gates; /* its gates, not yet named */
-    size_t nrule_gates;
-    struct gate_out *gates; /* every rule's gates, named, in rule order */
-    size_t ngates;
-    size_t capgates;
 };
 
 /* ------------------------------------------------------------ text */
@@ -450,31 +435,6 @@ kw_range_expr(struct emitter *e, struct arena *a, const struct ir_node *n,
     return arena_printf(a, "krt_any_kw_range(ev, %s, &%s)", f, name);
 }
 
-/* When 'n' is a gate of the rule being emitted, keep its table 'set'
- * for the program's table of gates. */
-static void
-note_gate(struct emitter *e, struct arena *a, const struct ir_node *n,
-          const char *set)
-{
-    for (size_t i = 0; i < e->nrule_gates; i++) {
-        if (e->rule_gates[i] != n)
-            continue;
-        if (e->ngates == e->capgates) {
-            size_t cap = e->capgates ? 2 * e->capgates : 64;
-            struct gate_out *g = arena_alloc(a, cap * sizeof *g);
-            if (e->ngates)
-                memcpy(g, e->gates, e->ngates * sizeof *g);
-            e->gates = g;
-            e->capgates = cap;
-        }
-        e->gates[e->ngates++] = (struct gate_out){ e->rule_index, e->rule,
-                                                   n, set };
-        /* Named once, even if the tree holds the node twice. */
-        e->rule_gates[i] = e->rule_gates[--e->nrule_gates];
-        return;
-    }
-}
-
 static char *
 leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
 {
@@ -496,8 +456,6 @@ leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
                             n->op == IR_KW_IN ? "set" : "pattern",
                             e->next_id++);
         emit_str_table(e, name, n->u.strs.items, n->u.strs.n);
-        if (n->op == IR_KW_IN)
-            note_gate(e, a, n, name);
         return arena_printf(a, "%s(ev, %s, %s, %zu)",
                             n->op == IR_KW_IN ? "krt_any_kw_in"
                                               : "krt_any_kw_wild",
@@ -885,11 +843,8 @@ emit_rule(struct emitter *e, struct arena *a, size_t index)
     e->rule = r;
     e->next_id = 1;
     e->fn = rule_fn_name(a, e->p, index);
-    e->rule_index = index;
-    e->nrule_gates = ir_rule_gates(a, e->p, r, &e->rule_gates);
     struct exprs x = { .a = a };
     emit_node(e, &x, r->root, e->fn);
-    assert(e->nrule_gates == 0); /* every gate is a test of the tree */
 
     if (r->ntactics) {
         fprintf(e->out, "static const struct krt_tactic %s_tactics[] = {\n",
@@ -934,32 +889,6 @@ emit_rule_table(struct emitter *e, struct arena *a)
     fputs("};\n\n", e->out);
 }
 
-/*
- * The rules' gates (ir_gate.h): for each rule that has them, keyword
- * tests of its own, one of which holds whenever the rule does.  The
- * runtime evaluates such a rule only on the events that pass one.
- */
-static void
-emit_gates(struct emitter *e)
-{
-    if (e->ngates == 0)
-        return;
-    fputs("/*\n * Gates: a rule listed here can match only an event that "
-          "passes one of its\n * gates, a keyword test of its own (the "
-          "rule, then the field and set of\n * the test); the runtime "
-          "evaluates it on those events only.  A rule not\n * listed runs "
-          "on every event.\n */\n"
-          "static const struct krt_gate gates[] = {\n", e->out);
-    for (size_t i = 0; i < e->ngates; i++) {
-        const struct gate_out *g = &e->gates[i];
-        e->rule = g->r;
-        emit_kql_comment(e, 4, g->n);
-        fprintf(e->out, "    { %zu, %s, %s, %zu },\n", g->rule,
-                e->field_names[g->n->field], g->set, g->n->u.strs.n);
-    }
-    fputs("};\n\n", e->out);
-}
-
 bool
 emit_c(FILE *out, const struct ir_program *p)
 {
@@ -979,7 +908,6 @@ emit_c(FILE *out, const struct ir_program *p)
         emit_rule(&e, &a, i);
     emit_rule_table(&e, &a);
     emit_dates(&e);
-    emit_gates(&e);
     fputs("const struct krt_program krt_program = {\n"
           "    .abi = KRT_ABI_VERSION,\n    .generator = ", out);
     emit_string(&e, "kqlc " KQLC_VERSION, strlen("kqlc " KQLC_VERSION), 4);
@@ -988,8 +916,6 @@ emit_c(FILE *out, const struct ir_program *p)
             p->fields.n ? "fields" : "0", p->fields.n, p->rules.n);
     if (p->dates.n)
         fprintf(out, "    .dates = dates,\n    .ndates = %zu,\n", p->dates.n);
-    if (e.ngates)
-        fprintf(out, "    .gates = gates,\n    .ngates = %zu,\n", e.ngates);
     fputs("};\n", out);
     arena_free(&a);
     return !ferror(out);

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* Bumped whenever a structure below or a test's meaning changes. */
-#define KRT_ABI_VERSION 6
+#define KRT_ABI_VERSION 5
 
 typedef unsigned long long krt_u64;
 typedef long long krt_i64;
@@ -138,22 +138,6 @@ struct krt_rule {
     const char *type;
 };
 
-/*
- * A gate of rule number 'rule': a test the rule cannot match without,
- * "some value of field 'field' is one of the 'n' strings of the sorted
- * 'set'", read exactly as krt_any_kw_in reads it (the compiler takes it
- * from a term of the rule's 'and', or one per branch of an 'or').  A
- * rule with gates runs only on events that pass one of them; a rule
- * with none runs on every event (krt_select.c).  KRT_NO_GATES=1 in the
- * environment runs every rule on every event: the answers are the same.
- */
-struct krt_gate {
-    krt_u32 rule;
-    krt_u32 field;
-    const struct krt_str *set;
-    krt_u32 n;
-};
-
 /* What a generated file defines, under the name 'krt_program'. */
 struct krt_program {
     krt_u32 abi;
@@ -164,8 +148,6 @@ struct krt_program {
     krt_u32 nrules;
     const struct krt_date_rel *dates; /* ranges that read the clock */
     krt_u32 ndates;
-    const struct krt_gate *gates; /* rules' gates, in rule order */
-    krt_u32 ngates;
 };
 
 /*
