@@ -49,12 +49,12 @@
     (JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL | JSON_REJECT_DUPLICATES)
 
 static const struct krt_field fields[] = {
-    { "a", KRT_KEYWORD, 0 },     { "b", KRT_KEYWORD, 0 },
-    { "c", KRT_KEYWORD, 0 },     { "a.b", KRT_KEYWORD, 0 },
-    { "b.c", KRT_KEYWORD, 0 },   { "a.b.c", KRT_KEYWORD, 0 },
-    { "x", KRT_KEYWORD, 0 },     { "a.x", KRT_KEYWORD, 0 },
-    { "x.a", KRT_KEYWORD, 0 },   { "\xc3\xa9", KRT_KEYWORD, 0 },
-    { "a.\xc3\xa9", KRT_KEYWORD, 0 },
+    { "a", KRT_KEYWORD, 0, 0 },     { "b", KRT_KEYWORD, 0, 0 },
+    { "c", KRT_KEYWORD, 0, 0 },     { "a.b", KRT_KEYWORD, 0, 0 },
+    { "b.c", KRT_KEYWORD, 0, 0 },   { "a.b.c", KRT_KEYWORD, 0, 0 },
+    { "x", KRT_KEYWORD, 0, 0 },     { "a.x", KRT_KEYWORD, 0, 0 },
+    { "x.a", KRT_KEYWORD, 0, 0 },   { "\xc3\xa9", KRT_KEYWORD, 0, 0 },
+    { "a.\xc3\xa9", KRT_KEYWORD, 0, 0 },
 };
 
 #define NFIELDS ((krt_u32)(sizeof fields / sizeof fields[0]))
