@@ -319,7 +319,7 @@ test_agrees_with_inet_pton(void **state)
 /* ------------------------------------------------------------ ranges */
 
 static const struct krt_field ip_fields[] = {
-    { "ip", KRT_IP, 0 },
+    { "ip", KRT_IP, 0, 0 },
 };
 
 /* 10.0.0.0/8, 192.168.0.0/16, ::1, fe80::/10 in address order. */

@@ -225,10 +225,10 @@ test_five_thousand_digits(void **state)
 /* ------------------------------------------------------------ ranges */
 
 static const struct krt_field num_fields[] = {
-    { "n", KRT_LONG, 0 },
-    { "i", KRT_INTEGER, 0 },
-    { "b", KRT_BYTE, 0 },
-    { "s", KRT_SHORT, 0 },
+    { "n", KRT_LONG, 0, 0 },
+    { "i", KRT_INTEGER, 0, 0 },
+    { "b", KRT_BYTE, 0, 0 },
+    { "s", KRT_SHORT, 0, 0 },
 };
 
 static const struct krt_i64_range table[] = {
