@@ -36,3 +36,26 @@ for rule in "$ROOT"/rules/*.toml; do
     wide=$(awk 'length($0) > 100' "$committed" | head -n 3)
     check "generated/$name.c stays within 100 columns" "" "$wide"
 done
+
+# The field tables are generated too: the integrations' table from the
+# project's own TSV, the ECS table from ../shared's ECS field list and
+# mapping; each generator must give the committed bytes.
+if python3 "$ROOT/scripts/gen-integration-table.py" \
+        --tsv "$ROOT/compiler/fields/integrations.tsv" \
+        -o "$WORK/integration_table.c" >/dev/null 2>"$WORK/gen.err"; then
+    check_files "compiler/integration_table.c is what its TSV gives" \
+        "$ROOT/compiler/integration_table.c" "$WORK/integration_table.c"
+else
+    not_ok "scripts/gen-integration-table.py runs" "$(head -n 5 "$WORK/gen.err")"
+fi
+if have_shared "compiler/ecs_table.c regenerates"; then
+    if python3 "$ROOT/scripts/gen-ecs-table.py" \
+            --fields "$SHARED/ecs/fields.csv" \
+            --mapping "$SHARED/ecs/ecs-mapping.json" \
+            -o "$WORK/ecs_table.c" >/dev/null 2>"$WORK/gen.err"; then
+        check_files "compiler/ecs_table.c is what ECS's field list gives" \
+            "$ROOT/compiler/ecs_table.c" "$WORK/ecs_table.c"
+    else
+        not_ok "scripts/gen-ecs-table.py runs" "$(head -n 5 "$WORK/gen.err")"
+    fi
+fi
