@@ -315,7 +315,8 @@ summary(const struct check *c)
         count[k->v]++;
     }
     fflush(stderr);
-    size_t rules = count[V_OK] + count[V_WARNINGS] + count[V_REJECTED];
+    size_t rules = count[V_OK] + count[V_WARNINGS] + count[V_REJECTED]
+                 + count[V_SKIPPED];
     printf("%zu rule%s: %zu ok, %zu with warnings, %zu rejected", rules,
            rules == 1 ? "" : "s", count[V_OK], count[V_WARNINGS],
            count[V_REJECTED]);

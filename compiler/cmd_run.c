@@ -13,6 +13,7 @@
 #include "interp.h"
 #include "jit.h"
 #include "krt_run.h"
+#include "krt_select.h"
 #include "mapping.h"
 
 enum engine { ENGINE_JIT, ENGINE_INTERP };
@@ -45,8 +46,9 @@ static const char run_usage[] =
     "  --mapping FILE   field types from an Elasticsearch mapping (JSON)\n"
     "  -Werror          treat warnings as errors\n"
     "  -v               print the time each phase took\n"
-    "  --format event|alert|lines|count, --dataset NAME, --quiet:\n"
-    "                   as for a detector\n"
+    "  --format event|alert|lines|count, --dataset NAME, --quiet,\n"
+    "  --threads N:     as for a detector (the JIT compiles once, before\n"
+    "                   any thread starts)\n"
     "  --now DATE       the clock 'now' reads (ISO 8601 or epoch ms), as\n"
     "                   for a detector; by default, when the run starts\n";
 
@@ -124,13 +126,32 @@ jit_program(const struct ir_program *p, const struct krt_program **prog)
     return m;
 }
 
-/* The interpreter's event hook: evaluate every rule. */
+/* What the interpreter's event hook reads: the rules and their
+ * program (for its gates). */
+struct interp_ctx {
+    const struct ir_program *p;
+    const struct krt_program *prog;
+};
+
+/* The interpreter's event hook: evaluate the rules the gates select
+ * (krt_select.h), or every rule. */
 static void
 interp_event(struct krt_run *run, struct krt_event *ev, void *ctx)
 {
-    const struct ir_program *p = ctx;
-    for (size_t i = 0; i < p->rules.n; i++) {
-        const struct ir_rule *r = p->rules.items[i];
+    const struct interp_ctx *c = ctx;
+    const krt_u32 *sel;
+    krt_u32 nsel;
+
+    if (krt_select_rules(ev, c->prog, &sel, &nsel)) {
+        for (krt_u32 k = 0; k < nsel; k++) {
+            const struct ir_rule *r = c->p->rules.items[sel[k]];
+            if (interp_eval(r->root, ev))
+                krt_run_alert(run, sel[k]);
+        }
+        return;
+    }
+    for (size_t i = 0; i < c->p->rules.n; i++) {
+        const struct ir_rule *r = c->p->rules.items[i];
         if (interp_eval(r->root, ev))
             krt_run_alert(run, (krt_u32)i);
     }
@@ -156,10 +177,11 @@ run_program(struct arena *a, struct ir_program *p, struct run_options *o)
     struct krt_options opt;
     krt_options_init(&opt, "kqlc run");
     int status = krt_options_parse(&opt, prog, o->det_argc, o->det_argv);
+    struct interp_ctx ctx = { p, prog };
     if (status == KRT_RUN_GO)
         status = krt_run(prog, &opt,
                          o->engine == ENGINE_INTERP ? interp_event : NULL,
-                         p, NULL);
+                         &ctx, NULL);
     jit_free(m);
     return status;
 }

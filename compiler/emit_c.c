@@ -15,10 +15,20 @@
 #include <string.h>
 
 #include "ecs.h"
+#include "ir_gate.h"
 #include "krt_date.h"
 #include "sema_num.h"
 
 #define LINE_MAX_COLS 96
+
+/* A gate of a rule (ir_gate.h) and the table its test was given (none
+ * for a KRT_GATE_HAS gate). */
+struct gate_out {
+    size_t rule;
+    const struct ir_rule *r;
+    const struct ir_node *n;
+    const char *table;
+};
 
 struct emitter {
     FILE *out;
@@ -28,6 +38,12 @@ struct emitter {
     unsigned next_id;      /* numbers constants and helper functions */
     char **field_names;    /* enum constant of each field */
     bool leaves_done;      /* the table of leaf types is out */
+    size_t rule_index;     /* the rule being emitted */
+    const struct ir_node **rule_gates; /* its gates, not yet named */
+    size_t nrule_gates;
+    struct gate_out *gates; /* every rule's gates, named, in rule order */
+    size_t ngates;
+    size_t capgates;
 };
 
 /* ------------------------------------------------------------ text */
@@ -435,6 +451,31 @@ kw_range_expr(struct emitter *e, struct arena *a, const struct ir_node *n,
     return arena_printf(a, "krt_any_kw_range(ev, %s, &%s)", f, name);
 }
 
+/* When 'n' is a gate of the rule being emitted, keep it and its table
+ * 'table' for the program's table of gates. */
+static void
+note_gate(struct emitter *e, struct arena *a, const struct ir_node *n,
+          const char *table)
+{
+    for (size_t i = 0; i < e->nrule_gates; i++) {
+        if (e->rule_gates[i] != n)
+            continue;
+        if (e->ngates == e->capgates) {
+            size_t cap = e->capgates ? 2 * e->capgates : 64;
+            struct gate_out *g = arena_alloc(a, cap * sizeof *g);
+            if (e->ngates)
+                memcpy(g, e->gates, e->ngates * sizeof *g);
+            e->gates = g;
+            e->capgates = cap;
+        }
+        e->gates[e->ngates++] = (struct gate_out){ e->rule_index, e->rule,
+                                                   n, table };
+        /* Named once, even if the tree holds the node twice. */
+        e->rule_gates[i] = e->rule_gates[--e->nrule_gates];
+        return;
+    }
+}
+
 static char *
 leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
 {
@@ -456,6 +497,8 @@ leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
                             n->op == IR_KW_IN ? "set" : "pattern",
                             e->next_id++);
         emit_str_table(e, name, n->u.strs.items, n->u.strs.n);
+        if (n->op == IR_KW_IN)
+            note_gate(e, a, n, name);
         return arena_printf(a, "%s(ev, %s, %s, %zu)",
                             n->op == IR_KW_IN ? "krt_any_kw_in"
                                               : "krt_any_kw_wild",
@@ -467,6 +510,7 @@ leaf_expr(struct emitter *e, struct arena *a, const struct ir_node *n)
     case IR_LONG_IN:
         name = arena_printf(a, "%s_ints%u", e->fn, e->next_id++);
         emit_i64_table(e, name, n->u.i64.items, n->u.i64.n);
+        note_gate(e, a, n, name);
         return arena_printf(a, "krt_any_long_in(ev, %s, %s, %zu)", f, name,
                             n->u.i64.n);
     case IR_IP_IN:
@@ -580,17 +624,101 @@ emit_free_fn(struct emitter *e, struct exprs *x, const struct ir_node *n)
                                 "%zu)", e->p->nleaves, name, n->u.free.n));
 }
 
-/* A function for an 'and' or 'or': one test a step, early return. */
+/*
+ * What evaluating 'n' roughly costs, in steps: a value's presence 1, a
+ * keyword compared 2, a number parsed 3, a pattern matched 5, an address
+ * or a date parsed 6, a text analysed 10.  A guess, used only to order
+ * the terms of an 'and' or 'or'.
+ */
+static unsigned
+test_cost(const struct ir_program *p, const struct ir_node *n)
+{
+    const struct ir_field *f;
+    unsigned c = 1;
+
+    switch (n->op) {
+    case IR_TRUE:
+    case IR_FALSE:
+        return 0;
+    case IR_EXISTS:
+        f = p->fields.items[n->field];
+        return f->type == KRT_IP || f->type == KRT_DATE ? 6
+             : f->type == KRT_KEYWORD || f->type == KRT_CONSTANT_KEYWORD
+               || f->type == KRT_WILDCARD ? 1 : 3;
+    case IR_KW_IN:
+    case IR_BOOL_IS:
+        return 2;
+    case IR_LONG_IN:
+    case IR_KW_RANGE:
+    case IR_FLOAT_IN:
+        return 3;
+    case IR_KW_WILD:
+        return 5;
+    case IR_IP_IN:
+    case IR_DATE_IN:
+    case IR_DATE_REL:
+        return 6;
+    case IR_TEXT_ANY:
+    case IR_TEXT_PHRASE:
+    case IR_TEXT_WILD:
+        return 10;
+    case IR_NOT:
+        return test_cost(p, n->u.child);
+    case IR_AND:
+    case IR_OR:
+        for (size_t i = 0; i < n->u.list.n && c < 100; i++)
+            c += test_cost(p, n->u.list.items[i]);
+        return c < 100 ? c : 100;
+    case IR_NESTED:
+        return 10 + test_cost(p, n->u.child);
+    case IR_FREE:
+        return 100;
+    }
+    return 100;
+}
+
+/*
+ * The order in which an 'and' or 'or' of 'n' terms asks them: cheapest
+ * first, and in an 'and', of two as cheap, a test before a 'not' (which
+ * holds more often, so stops the 'and' less often); otherwise as
+ * written.  Tests have no effects, so any order gives the same answer;
+ * the interpreter keeps the written order, and the engines are compared.
+ */
+static size_t *
+term_order(struct emitter *e, struct arena *a, const struct ir_node *n)
+{
+    size_t k = n->u.list.n;
+    size_t *order = arena_alloc(a, (k + 1) * sizeof *order);
+    unsigned *key = arena_alloc(a, (k + 1) * sizeof *key);
+
+    for (size_t i = 0; i < k; i++) {
+        const struct ir_node *t = n->u.list.items[i];
+        key[i] = 2 * test_cost(e->p, t)
+                 + (n->op == IR_AND && t->op == IR_NOT);
+        order[i] = i;
+    }
+    for (size_t i = 1; i < k; i++) {    /* insertion sort: stable */
+        size_t o = order[i], j = i;
+        for (; j > 0 && key[order[j - 1]] > key[o]; j--)
+            order[j] = order[j - 1];
+        order[j] = o;
+    }
+    return order;
+}
+
+/* A function for an 'and' or 'or': one test a step, early return,
+ * cheapest first (term_order). */
 static void
 emit_list_fn(struct emitter *e, struct exprs *x, const struct ir_node *n,
              const char *name)
 {
     bool is_and = n->op == IR_AND;
+    size_t *order = term_order(e, x->a, n);
     for (size_t i = 0; i < n->u.list.n; i++)
         emit_node(e, x, n->u.list.items[i], NULL);
     fprintf(e->out, "static bool\n%s(struct krt_event *ev)\n{\n", name);
     for (size_t i = 0; i < n->u.list.n; i++) {
-        const struct ir_node *k = n->u.list.items[i];
+        const struct ir_node *k = n->u.list.items[order[i]];
         /* 'and' returns when a test fails, 'or' when one holds; a 'not'
          * turns that around rather than stacking two '!'. */
         bool negate = is_and;
@@ -843,8 +971,15 @@ emit_rule(struct emitter *e, struct arena *a, size_t index)
     e->rule = r;
     e->next_id = 1;
     e->fn = rule_fn_name(a, e->p, index);
+    e->rule_index = index;
+    e->nrule_gates = ir_rule_gates(a, e->p, r, &e->rule_gates);
+    for (size_t i = e->nrule_gates; i-- > 0;) {
+        if (ir_gate_kind(e->rule_gates[i]) == KRT_GATE_HAS)
+            note_gate(e, a, e->rule_gates[i], NULL);
+    }
     struct exprs x = { .a = a };
     emit_node(e, &x, r->root, e->fn);
+    assert(e->nrule_gates == 0); /* every gate is a test of the tree */
 
     if (r->ntactics) {
         fprintf(e->out, "static const struct krt_tactic %s_tactics[] = {\n",
@@ -889,6 +1024,44 @@ emit_rule_table(struct emitter *e, struct arena *a)
     fputs("};\n\n", e->out);
 }
 
+/*
+ * The rules' gates (ir_gate.h): for each rule that has them, keyword
+ * tests of its own, one of which holds whenever the rule does.  The
+ * runtime evaluates such a rule only on the events that pass one.
+ */
+static void
+emit_gates(struct emitter *e)
+{
+    if (e->ngates == 0)
+        return;
+    fputs("/*\n * Gates: a rule listed here can match only an event that "
+          "passes one of its\n * gates, tests of its own.  Under each "
+          "gate's KQL: the rule, the kind, the\n * field and the table of "
+          "the test; KRT_GATE_KW and KRT_GATE_INT are the test\n * itself, "
+          "KRT_GATE_HAS that the field has a value.  The runtime evaluates "
+          "the\n * rule on those events only; a rule not listed runs on "
+          "every event.\n */\n"
+          "static const struct krt_gate gates[] = {\n", e->out);
+    for (size_t i = 0; i < e->ngates; i++) {
+        const struct gate_out *g = &e->gates[i];
+        const struct ir_node *n = g->n;
+        krt_u32 kind = ir_gate_kind(n);
+        const char *f = e->field_names[n->field];
+        e->rule = g->r;
+        emit_kql_comment(e, 4, n);
+        if (kind == KRT_GATE_KW)
+            fprintf(e->out, "    { %zu, KRT_GATE_KW, %s, %s, 0, %zu },\n",
+                    g->rule, f, g->table, n->u.strs.n);
+        else if (kind == KRT_GATE_INT)
+            fprintf(e->out, "    { %zu, KRT_GATE_INT, %s, 0, %s, %zu },\n",
+                    g->rule, f, g->table, n->u.i64.n);
+        else
+            fprintf(e->out, "    { %zu, KRT_GATE_HAS, %s, 0, 0, 0 },\n",
+                    g->rule, f);
+    }
+    fputs("};\n\n", e->out);
+}
+
 bool
 emit_c(FILE *out, const struct ir_program *p)
 {
@@ -908,6 +1081,7 @@ emit_c(FILE *out, const struct ir_program *p)
         emit_rule(&e, &a, i);
     emit_rule_table(&e, &a);
     emit_dates(&e);
+    emit_gates(&e);
     fputs("const struct krt_program krt_program = {\n"
           "    .abi = KRT_ABI_VERSION,\n    .generator = ", out);
     emit_string(&e, "kqlc " KQLC_VERSION, strlen("kqlc " KQLC_VERSION), 4);
@@ -916,6 +1090,8 @@ emit_c(FILE *out, const struct ir_program *p)
             p->fields.n ? "fields" : "0", p->fields.n, p->rules.n);
     if (p->dates.n)
         fprintf(out, "    .dates = dates,\n    .ndates = %zu,\n", p->dates.n);
+    if (e.ngates)
+        fprintf(out, "    .gates = gates,\n    .ngates = %zu,\n", e.ngates);
     fputs("};\n", out);
     arena_free(&a);
     return !ferror(out);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir_gate.h"
 #include "krt_event.h"
 
 /* The inner query of nested query 'ctx', on the element in force. */
@@ -133,6 +134,41 @@ tactics(struct arena *a, const struct ir_rule *r)
     return t;
 }
 
+/* The gates of every rule (ir_gate.h), in rule order, as the emitted
+ * program lists them; '*n' their number. */
+static const struct krt_gate *
+gates(struct arena *a, const struct ir_program *p, krt_u32 *n)
+{
+    struct ptrvec all = { 0 };
+    struct krt_gate *g;
+
+    for (size_t i = 0; i < p->rules.n; i++) {
+        const struct ir_node **rg;
+        size_t k = ir_rule_gates(a, p, p->rules.items[i], &rg);
+
+        for (size_t j = 0; j < k; j++) {
+            const struct ir_node *t = rg[j];
+            g = arena_alloc(a, sizeof *g);
+            *g = (struct krt_gate){ .rule = (krt_u32)i,
+                                    .kind = ir_gate_kind(t),
+                                    .field = t->field };
+            if (g->kind == KRT_GATE_KW) {
+                g->set = t->u.strs.items;
+                g->n = (krt_u32)t->u.strs.n;
+            } else if (g->kind == KRT_GATE_INT) {
+                g->ranges = t->u.i64.items;
+                g->n = (krt_u32)t->u.i64.n;
+            }
+            ptrvec_push(a, &all, g);
+        }
+    }
+    g = arena_alloc(a, (all.n + 1) * sizeof *g);
+    for (size_t i = 0; i < all.n; i++)
+        g[i] = *(const struct krt_gate *)all.items[i];
+    *n = (krt_u32)all.n;
+    return g;
+}
+
 const struct krt_program *
 interp_program(struct arena *a, const struct ir_program *p)
 {
@@ -171,5 +207,6 @@ interp_program(struct arena *a, const struct ir_program *p)
         dates[i] = *(const struct krt_date_rel *)p->dates.items[i];
     prog->dates = dates;
     prog->ndates = (krt_u32)p->dates.n;
+    prog->gates = gates(a, p, &prog->ngates);
     return prog;
 }

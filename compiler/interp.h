@@ -20,7 +20,8 @@ bool interp_eval(const struct ir_node *n, struct krt_event *ev);
 /*
  * A krt_program over 'p''s fields and rules, for the runtime's input and
  * output loop; its rules have no match function (the interpreter
- * evaluates them).  Allocated in 'a'.
+ * evaluates them) and the gates the emitted C would list (ir_gate.h).
+ * Allocated in 'a'.
  */
 const struct krt_program *interp_program(struct arena *a,
                                          const struct ir_program *p);

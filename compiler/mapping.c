@@ -113,6 +113,13 @@ read_params(struct loader *l, const char *name, const json_t *spec,
     f->flags = f->type == KRT_KEYWORD && json_is_string(norm)
                && !strcmp(json_string_value(norm), "lowercase")
                ? KRT_FIELD_LOWERCASE : 0;
+    /* A constant_keyword's value, when the mapping fixes it: every
+     * document of the index holds it. */
+    const json_t *cv = json_object_get(spec, "value");
+    f->const_value = f->type == KRT_CONSTANT_KEYWORD && json_is_string(cv)
+                     ? arena_strndup(&l->m->arena, json_string_value(cv),
+                                     json_string_length(cv))
+                     : NULL;
     f->scaling_factor = 0;
     if (f->type == KRT_SCALED_FLOAT) {
         /* Elasticsearch refuses such a mapping too */
@@ -456,6 +463,7 @@ from_integ(const struct integ_field *i, size_t len,
     }
     out->from_mapping = false;
     out->flags = i->flags;
+    out->const_value = NULL;
 }
 
 /*
@@ -489,6 +497,50 @@ integ_resolve(const char *name, size_t len, struct mapping_field *out)
     return true;
 }
 
+/*
+ * A key below a flattened field of the mapping or of ECS
+ * (file.pe.imports.name below file.pe.imports): Elasticsearch reads it
+ * as a keyword, with the flattened field's ignore_above.  The nearest
+ * enclosing field that is known decides; an object lets the search go
+ * on outwards.
+ */
+static bool
+flattened_key(const struct mapping *m, const char *name, size_t len,
+              struct mapping_field *out)
+{
+    for (size_t n = len; n-- > 0;) {
+        const struct mapping_field *f;
+        const struct ecs_field *e;
+        enum krt_type type;
+        unsigned ignore_above;
+        const char *fname;
+
+        if (name[n] != '.')
+            continue;
+        if ((f = find(m, name, n))) {
+            type = f->type;
+            ignore_above = f->ignore_above;
+            fname = f->name;
+        } else if ((e = ecs_lookup(name, n))) {
+            type = e->type;
+            ignore_above = e->ignore_above;
+            fname = e->name;
+        } else {
+            continue;
+        }
+        if (type == KRT_OBJECT)
+            continue;
+        if (type != KRT_FLATTENED)
+            return false;
+        *out = (struct mapping_field){ .name = fname, .type = KRT_KEYWORD,
+                                       .ignore_above = ignore_above,
+                                       .path_len = len,
+                                       .from_mapping = f != NULL };
+        return true;
+    }
+    return false;
+}
+
 bool
 mapping_resolve(const struct mapping *m, const char *name, size_t len,
                 struct mapping_field *out)
@@ -504,8 +556,10 @@ mapping_resolve(const struct mapping *m, const char *name, size_t len,
     if (memchr(name, '\0', len))
         return false;
     e = ecs_lookup(name, len);
-    if (!e)
-        return integ_resolve(name, len, out);
+    if (!e) {
+        return integ_resolve(name, len, out)
+            || flattened_key(m, name, len, out);
+    }
     out->name = e->name;
     out->type = e->type;
     out->ignore_above = e->ignore_above;
@@ -513,5 +567,6 @@ mapping_resolve(const struct mapping *m, const char *name, size_t len,
     out->path_len = sema_source_len(name, len);
     out->from_mapping = false;
     out->flags = 0;
+    out->const_value = NULL;
     return true;
 }

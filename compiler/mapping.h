@@ -34,6 +34,8 @@ struct mapping_field {
     size_t path_len;
     bool from_mapping;
     krt_u32 flags;
+    const char *const_value; /* a constant_keyword's 'value' from the
+                                mapping, or NULL (set per data stream) */
 };
 
 /*

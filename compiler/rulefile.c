@@ -682,6 +682,20 @@ rulefile_each(struct arena *a, struct diag *d, const char *path,
 
     if (!read_file(&ld, &text, &len))
         return RULEFILE_IO_ERROR;
+    return rulefile_each_text(a, d, path, text, len, fn, ctx);
+}
+
+enum rulefile_status
+rulefile_each_text(struct arena *a, struct diag *d, const char *path,
+                   const char *text, size_t len, rulefile_fn fn, void *ctx)
+{
+    struct loader ld = { .a = a, .d = d, .path = path,
+                         .errors_before = d->nerrors };
+
+    if (len > UINT32_MAX) {
+        diag_plain(d, DIAG_ERROR, "cannot read '%s': file too large", path);
+        return RULEFILE_IO_ERROR;
+    }
     ld.file.name = path;
     ld.file.text = text;
     ld.file.len = len;

@@ -104,6 +104,18 @@ enum rulefile_status rulefile_each(struct arena *a, struct diag *d,
                                    void *ctx);
 
 /*
+ * As rulefile_each, on the 'len' bytes at 'text' (followed by a NUL
+ * byte, which is not part of them) read from a file named 'path': the
+ * name chooses the loader and names the file in messages.  Both are
+ * borrowed and must outlive the records.  Never RULEFILE_IO_ERROR
+ * unless the text is too large for 32-bit spans.
+ */
+enum rulefile_status rulefile_each_text(struct arena *a, struct diag *d,
+                                        const char *path, const char *text,
+                                        size_t len, rulefile_fn fn,
+                                        void *ctx);
+
+/*
  * Load every rule of the file at 'path' and append a struct rule * for
  * each to 'rules' (rulefile_each's RULEFILE_RULE records).  A TOML or
  * .kql file holds one record, so nothing is appended unless the status

@@ -18,6 +18,7 @@
 
 #include "ecs.h"
 #include "krt_analyze.h"
+#include "krt_event.h"
 #include "krt_run.h"
 #include "mapping.h"
 #include "sema_date.h"
@@ -73,6 +74,7 @@ struct typed_field {
     enum krt_type type;
     const char *path;
     double scale;    /* a scaled_float's scaling_factor */
+    const char *const_value; /* a constant_keyword's, from the mapping */
 };
 
 static void
@@ -104,6 +106,7 @@ add_field(struct sema *s, const char *name, size_t len,
     out->type = type;
     out->scale = known ? mf->scaling_factor : 0;
     out->path = fl->name;
+    out->const_value = known ? mf->const_value : NULL;
 }
 
 /* Look the field up and add it to the program's table. */
@@ -156,18 +159,35 @@ kw_value(struct sema *s, const struct typed_field *f,
         return NULL;
     }
     if (v->kind == AST_LIT_WILDCARD) {
-        struct ir_node *n = leaf(s, IR_KW_WILD, f, sp);
-        size_t parts = v->text.nwild + 1;
-        n->u.strs.items = arena_alloc(s->a, parts * sizeof(struct krt_str));
-        n->u.strs.n = parts;
-        size_t from = 0;
-        for (size_t i = 0; i < parts; i++) {
-            size_t to = i < v->text.nwild ? v->text.wild[i] : v->text.len;
-            n->u.strs.items[i].bytes = v->text.bytes + from;
-            n->u.strs.items[i].len = (krt_u32)(to - from);
-            from = to;
+        /* Kibana's detection engine knows no field's type (it builds the
+         * query with an empty field list), so a value with wildcards
+         * goes as a query_string on the field, whatever its type: split
+         * at white space into clauses or-ed together, each a term, an
+         * exists ('*' alone) or a wildcard pattern on the whole value. */
+        struct sema_clause *cs = arena_alloc(s->a, (v->text.len + 1)
+                                             * sizeof *cs);
+        size_t nc = sema_wild_clauses(s->a, &v->text, cs);
+        struct ir_node *or = ir_node_new(s->a, IR_OR, sp);
+        or->u.list.items = arena_alloc(s->a, (nc + 1) * sizeof *or->u.list.items);
+        for (size_t i = 0; i < nc; i++) {
+            struct ir_node *n;
+            if (sema_clause_is_operator(&cs[i])) {
+                error_at(s, v->span, "'%.*s' in a value with wildcards is "
+                         "an operator to the query_string Kibana sends; "
+                         "quote the value or drop the word",
+                         (int)cs[i].parts[0].len, cs[i].parts[0].bytes);
+                return NULL;
+            }
+            if (cs[i].n == 2 && !cs[i].parts[0].len && !cs[i].parts[1].len) {
+                n = leaf(s, IR_EXISTS, f, sp);
+            } else {
+                n = leaf(s, cs[i].n == 1 ? IR_KW_IN : IR_KW_WILD, f, sp);
+                n->u.strs.items = cs[i].parts;
+                n->u.strs.n = cs[i].n;
+            }
+            or->u.list.items[or->u.list.n++] = n;
         }
-        return n;
+        return nc == 1 ? or->u.list.items[0] : or;
     }
     struct ir_node *n = leaf(s, IR_KW_IN, f, sp);
     n->u.strs.items = arena_alloc(s->a, sizeof(struct krt_str));
@@ -216,6 +236,13 @@ normalized(struct sema *s, const struct typed_field *f, struct ir_node *n)
         lower_str(s, &n->u.kwr.upper);
         return n;
     }
+    if (n->op == IR_OR) {
+        for (size_t i = 0; i < n->u.list.n; i++)
+            normalized(s, f, n->u.list.items[i]);
+        return n;
+    }
+    if (n->op == IR_EXISTS)
+        return n;
     assert(n->op == IR_KW_IN || n->op == IR_KW_WILD);
     for (size_t i = 0; i < n->u.strs.n; i++)
         lower_str(s, &n->u.strs.items[i]);
@@ -250,6 +277,18 @@ long_value(struct sema *s, const struct typed_field *f,
            const struct ast_literal *v, struct span sp)
 {
     struct krt_number num;
+    if (v->kind == AST_LIT_STRING
+        && krt_parse_number(v->text.bytes, v->text.len, f->type, &num)
+           == KRT_INT_RANGE) {
+        /* Elasticsearch's term query on an integer type answers a value
+         * out of the type's range with match_none, not an error. */
+        if (!s->lenient)
+            diag_report(s->d, s->src, DIAG_WARNING, v->span, "'%s' is out "
+                        "of range for field '%s' (%s): it matches no event, "
+                        "as in Elasticsearch [-Wout-of-range]",
+                        v->text.bytes, f->path, ecs_type_name(f->type));
+        return leaf(s, IR_LONG_IN, f, sp);
+    }
     if (!read_number(s, f, v, &num))
         return NULL;
     struct ir_node *n = leaf(s, IR_LONG_IN, f, sp);
@@ -473,14 +512,90 @@ typed_value(struct sema *s, const struct typed_field *f,
     return unsupported_type(s, f, sp);
 }
 
+static struct ir_node *is_on_field_as_read(struct sema *s,
+                                           const struct typed_field *f,
+                                           const struct ast_node *n);
+
+/* Whether test 'n' holds for the one value 'v' (of 'len' bytes). */
+static bool
+holds_for(const struct ir_node *n, const char *v, size_t len)
+{
+    switch (n->op) {
+    case IR_TRUE:
+    case IR_EXISTS:
+        return true;
+    case IR_OR:
+        for (size_t i = 0; i < n->u.list.n; i++) {
+            if (holds_for(n->u.list.items[i], v, len))
+                return true;
+        }
+        return false;
+    case IR_KW_IN:
+        for (size_t i = 0; i < n->u.strs.n; i++) {
+            if (n->u.strs.items[i].len == len
+                && !memcmp(n->u.strs.items[i].bytes, v, len))
+                return true;
+        }
+        return false;
+    case IR_KW_WILD:
+        return krt_wild_match(n->u.strs.items, (krt_u32)n->u.strs.n, v, len);
+    case IR_KW_RANGE: {
+        const struct krt_str *lo = &n->u.kwr.lower, *hi = &n->u.kwr.upper;
+        if (lo->bytes) {
+            size_t m = lo->len < len ? lo->len : len;
+            int c = memcmp(v, lo->bytes, m);
+            c = c ? c : (len > lo->len) - (len < lo->len);
+            if (c < 0 || (c == 0 && (n->u.kwr.flags & KRT_RANGE_LOWER_EXCL)))
+                return false;
+        }
+        if (hi->bytes) {
+            size_t m = hi->len < len ? hi->len : len;
+            int c = memcmp(v, hi->bytes, m);
+            c = c ? c : (len > hi->len) - (len < hi->len);
+            if (c > 0 || (c == 0 && (n->u.kwr.flags & KRT_RANGE_UPPER_EXCL)))
+                return false;
+        }
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+/*
+ * A constant_keyword whose value the mapping fixes: every document of
+ * the index holds that value (Elasticsearch refuses one that gives
+ * another), so test 'n' on it is known now.
+ */
+static struct ir_node *
+fold_constant(struct sema *s, const struct typed_field *f,
+              struct ir_node *n)
+{
+    if (!n || !f->const_value)
+        return n;
+    bool hit = holds_for(n, f->const_value, strlen(f->const_value));
+    return ir_node_new(s->a, hit ? IR_TRUE : IR_FALSE, n->span);
+}
+
 /* f:v ('n') on field 'f'. */
 static struct ir_node *
 is_on_field(struct sema *s, const struct typed_field *f,
             const struct ast_node *n)
 {
+    return fold_constant(s, f, is_on_field_as_read(s, f, n));
+}
+
+/* f:v ('n') on field 'f', as its values are read. */
+static struct ir_node *
+is_on_field_as_read(struct sema *s, const struct typed_field *f,
+                    const struct ast_node *n)
+{
     const struct ast_literal *v = &n->u.is.value;
     if (is_lone_star(v)) {
-        if (f->type == KRT_OBJECT || f->type == KRT_NESTED)
+        /* On an object, Elasticsearch's exists asks whether any field
+         * below it has a value; on a nested field, outside f:{ }, no
+         * field below it is in the event's own document. */
+        if (f->type == KRT_NESTED)
             return unsupported_type(s, f, n->span);
         return leaf(s, IR_EXISTS, f, n->span);
     }
@@ -602,7 +717,8 @@ static struct ir_node *
 lenient_value(struct sema *s, enum krt_type type, double scale,
               krt_u32 flags, const struct ast_literal *v, struct span sp)
 {
-    struct typed_field f = { FREE_FIELD, type, ecs_type_name(type), scale };
+    struct typed_field f = { FREE_FIELD, type, ecs_type_name(type), scale,
+                           NULL };
     int errors = s->errors;
     bool was = s->lenient;
     s->lenient = true;
@@ -858,10 +974,22 @@ ip_range(struct sema *s, const struct typed_field *f,
     return r;
 }
 
+static struct ir_node *range_on_field_as_read(struct sema *s,
+                                              const struct typed_field *f,
+                                              const struct ast_node *n);
+
 /* f OP v ('n') on field 'f'. */
 static struct ir_node *
 range_on_field(struct sema *s, const struct typed_field *f,
                const struct ast_node *n)
+{
+    return fold_constant(s, f, range_on_field_as_read(s, f, n));
+}
+
+/* f OP v ('n') on field 'f', as its values are read. */
+static struct ir_node *
+range_on_field_as_read(struct sema *s, const struct typed_field *f,
+                       const struct ast_node *n)
 {
     if (is_integer_type(f->type))
         return long_range(s, f, n);
@@ -887,6 +1015,30 @@ range_on_field(struct sema *s, const struct typed_field *f,
     return unsupported_type(s, f, n->span);
 }
 
+/* Wildcard literal 'v' as plain text, each '*' written back. */
+static struct ast_literal
+star_text(struct sema *s, const struct ast_literal *v)
+{
+    struct ast_literal out = *v;
+    char *b = arena_alloc(s->a, v->text.len + v->text.nwild + 1);
+    size_t o = 0, w = 0;
+    for (size_t i = 0; i <= v->text.len; i++) {
+        while (w < v->text.nwild && v->text.wild[w] == i) {
+            b[o++] = '*';
+            w++;
+        }
+        if (i < v->text.len)
+            b[o++] = v->text.bytes[i];
+    }
+    b[o] = '\0';
+    out.kind = AST_LIT_STRING;
+    out.text.bytes = b;
+    out.text.len = o;
+    out.text.wild = NULL;
+    out.text.nwild = 0;
+    return out;
+}
+
 static struct ir_node *
 sema_range(struct sema *s, const struct ast_node *n)
 {
@@ -902,11 +1054,14 @@ sema_range(struct sema *s, const struct ast_node *n)
     if (fl->kind != AST_LIT_WILDCARD)
         resolve_field(s, fl, &f);
     if (v->kind == AST_LIT_WILDCARD) {
-        error_at(s, v->span, "a range bound cannot hold a wildcard");
-        return NULL;
+        /* Kibana's range query takes the bound as text, '*' and all. */
+        struct ast_node *c = arena_alloc(s->a, sizeof *c);
+        *c = *n;
+        c->u.range.value = star_text(s, v);
+        n = c;
     }
     if (fl->kind == AST_LIT_WILDCARD)
-        return lower_pattern(s, n, fl, v);
+        return lower_pattern(s, n, fl, &n->u.range.value);
     return range_on_field(s, &f, n);
 }
 

@@ -86,6 +86,7 @@ from_ecs(const struct ecs_field *e, struct mapping_field *out)
     out->path_len = sema_source_len(e->name, len);
     out->from_mapping = false;
     out->flags = 0;
+    out->const_value = NULL;
 }
 
 /* Which of the three 'names' (NULL: that source is done) comes first in

@@ -128,13 +128,6 @@ no_token(struct arena *a, struct diag *d, const struct diag_source *src,
 
 /* ------------------------------------------------------- wildcards */
 
-/* One white-space separated clause of a wildcard value: its literal
- * parts, with a '*' between each two. */
-struct clause {
-    struct krt_str *parts;
-    size_t n;
-};
-
 /* The query parser's white space: space, tab, CR, LF and U+3000. */
 static size_t
 space_at(const char *s, size_t i, size_t len)
@@ -146,9 +139,9 @@ space_at(const char *s, size_t i, size_t len)
     return 0;
 }
 
-/* Split value 'v' into its clauses (at most len + 1 of them). */
-static size_t
-clauses(struct arena *a, const struct kql_text *v, struct clause *out)
+size_t
+sema_wild_clauses(struct arena *a, const struct kql_text *v,
+                  struct sema_clause *out)
 {
     size_t nc = 0, w = 0, from = 0, i = 0;
     struct krt_str *parts = arena_alloc(a, (v->nwild + 1) * sizeof *parts);
@@ -186,7 +179,7 @@ clauses(struct arena *a, const struct kql_text *v, struct clause *out)
 /* A wildcard clause as a pattern over tokens: its parts lower-cased. */
 static struct ir_node *
 pattern(struct arena *a, krt_u32 field, struct span sp,
-        const struct clause *c)
+        const struct sema_clause *c)
 {
     struct ir_node *n = ir_node_new(a, IR_TEXT_WILD, sp);
 
@@ -204,8 +197,8 @@ pattern(struct arena *a, krt_u32 field, struct span sp,
     return n;
 }
 
-static bool
-is_operator(const struct clause *c)
+bool
+sema_clause_is_operator(const struct sema_clause *c)
 {
     const struct krt_str *p = &c->parts[0];
 
@@ -223,8 +216,8 @@ wildcard_value(struct arena *a, struct diag *d,
                krt_u32 analyzer, const char *name,
                const struct ast_literal *v, struct span sp)
 {
-    struct clause *cs = arena_alloc(a, (v->text.len + 1) * sizeof *cs);
-    size_t nc = clauses(a, &v->text, cs);
+    struct sema_clause *cs = arena_alloc(a, (v->text.len + 1) * sizeof *cs);
+    size_t nc = sema_wild_clauses(a, &v->text, cs);
     struct ir_node *or = ir_node_new(a, IR_OR, sp);
     struct tokens words = { .a = a, .analyzer = analyzer };
 
@@ -232,7 +225,7 @@ wildcard_value(struct arena *a, struct diag *d,
     for (size_t i = 0; i < nc; i++) {
         struct ir_node *n;
 
-        if (is_operator(&cs[i])) {
+        if (sema_clause_is_operator(&cs[i])) {
             diag_report(d, src, DIAG_ERROR, v->span, "'%.*s' in a value "
                         "with wildcards is an operator to the query_string "
                         "Kibana sends for text field '%s'; quote the value "

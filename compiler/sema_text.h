@@ -48,4 +48,23 @@ struct ir_node *sema_text_value_as(struct arena *a, struct diag *d,
                                    const struct ast_literal *v,
                                    struct span sp);
 
+/*
+ * The query_string Kibana sends for a value with wildcards splits it at
+ * the query parser's white space (space, tab, CR, LF, U+3000) into
+ * clauses or-ed together.  One clause: its literal parts, with a '*'
+ * between each two ({"a", ""} for a*; one part: no wildcard).
+ */
+struct sema_clause {
+    struct krt_str *parts;
+    size_t n;
+};
+
+/* Split value 'v' into its clauses, in 'out' (room for v->len + 1);
+ * returns how many. */
+size_t sema_wild_clauses(struct arena *a, const struct kql_text *v,
+                         struct sema_clause *out);
+
+/* Whether clause 'c' is a query_string operator (AND, OR, NOT). */
+bool sema_clause_is_operator(const struct sema_clause *c);
+
 #endif

@@ -145,17 +145,17 @@ static const struct krt_ip_range rule_d7e62693_ips7[] = {
 static bool
 rule_d7e62693(struct krt_event *ev)
 {
-    /*
-     * data_stream.dataset: (network_traffic.flow or zeek.smtp) or event.category:(network or
-     * network_traffic)
-     */
-    if (!rule_d7e62693_1(ev))
-        return false;
     /* network.transport:tcp */
     if (!krt_any_kw_in(ev, F_NETWORK_TRANSPORT, rule_d7e62693_set4, 1))
         return false;
     /* destination.port:26 */
     if (!krt_any_long_in(ev, F_DESTINATION_PORT, rule_d7e62693_ints5, 1))
+        return false;
+    /*
+     * data_stream.dataset: (network_traffic.flow or zeek.smtp) or event.category:(network or
+     * network_traffic)
+     */
+    if (!rule_d7e62693_1(ev))
         return false;
     /* source.ip:(10.0.0.0/8 or 172.16.0.0/12 or 192.168.0.0/16) */
     if (!krt_any_ip_in(ev, F_SOURCE_IP, rule_d7e62693_ips6, 3))
@@ -190,6 +190,18 @@ static const struct krt_rule rules[] = {
     },
 };
 
+/*
+ * Gates: a rule listed here can match only an event that passes one of its
+ * gates, tests of its own.  Under each gate's KQL: the rule, the kind, the
+ * field and the table of the test; KRT_GATE_KW and KRT_GATE_INT are the test
+ * itself, KRT_GATE_HAS that the field has a value.  The runtime evaluates the
+ * rule on those events only; a rule not listed runs on every event.
+ */
+static const struct krt_gate gates[] = {
+    /* destination.port:26 */
+    { 0, KRT_GATE_INT, F_DESTINATION_PORT, 0, rule_d7e62693_ints5, 1 },
+};
+
 const struct krt_program krt_program = {
     .abi = KRT_ABI_VERSION,
     .generator = "kqlc\0400\0561\0560",
@@ -197,4 +209,6 @@ const struct krt_program krt_program = {
     .nfields = 6,
     .rules = rules,
     .nrules = 1,
+    .gates = gates,
+    .ngates = 1,
 };

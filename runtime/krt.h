@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 /* Bumped whenever a structure below or a test's meaning changes. */
-#define KRT_ABI_VERSION 5
+#define KRT_ABI_VERSION 6
 
 typedef unsigned long long krt_u64;
 typedef long long krt_i64;
@@ -138,6 +138,36 @@ struct krt_rule {
     const char *type;
 };
 
+/*
+ * A gate of rule number 'rule': a test the rule cannot match without,
+ * on field 'field', of one of three kinds:
+ *   KRT_GATE_KW   some value is one of the 'n' strings of the sorted
+ *                 'set', as krt_any_kw_in reads them;
+ *   KRT_GATE_INT  some value, as an integer, lies in one of the 'n'
+ *                 sorted 'ranges', as krt_any_long_in reads them;
+ *   KRT_GATE_HAS  the field has a value at all (any value, null and
+ *                 objects included: no test of a field's values holds
+ *                 on an event without one).
+ * The compiler takes a rule's gates from one term of its 'and' (the
+ * term itself, or one gate per branch when the term is an 'or'): the
+ * rule can match only an event that passes one of them.  A rule with
+ * gates runs only on such events; a rule with none runs on every event
+ * (krt_select.c).  KRT_NO_GATES=1 in the environment runs every rule on
+ * every event: the answers are the same.
+ */
+#define KRT_GATE_KW 0u
+#define KRT_GATE_INT 1u
+#define KRT_GATE_HAS 2u
+
+struct krt_gate {
+    krt_u32 rule;
+    krt_u32 kind;
+    krt_u32 field;
+    const struct krt_str *set;
+    const struct krt_i64_range *ranges;
+    krt_u32 n;
+};
+
 /* What a generated file defines, under the name 'krt_program'. */
 struct krt_program {
     krt_u32 abi;
@@ -148,6 +178,8 @@ struct krt_program {
     krt_u32 nrules;
     const struct krt_date_rel *dates; /* ranges that read the clock */
     krt_u32 ndates;
+    const struct krt_gate *gates; /* rules' gates, in rule order */
+    krt_u32 ngates;
 };
 
 /*

@@ -463,10 +463,11 @@ parse_epoch(const char *s, size_t len, bool round_up, struct instant *t)
     if (at < len && s[at] == '.') {
         size_t frac = ++at;
         sub = 0;
-        for (; at < len && s[at] >= '0' && s[at] <= '9'; at++)
+        for (; at < len && s[at] >= '0' && s[at] <= '9'; at++) {
+            if (at - frac == 6)
+                return false; /* before 'sub' can overflow */
             sub = sub * 10 + (s[at] - '0');
-        if (at - frac > 6)
-            return false;
+        }
         for (size_t i = at - frac; i < 6; i++)
             sub *= 10;
     }

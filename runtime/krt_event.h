@@ -24,6 +24,22 @@ struct krt_elem {
 };
 
 /*
+ * An address parsed from a value's text, kept by the text (a copy): the
+ * tests of one event often read one value many times (source.ip, by a
+ * dozen rules), and a text always parses the same way.  'len' is the
+ * text's length plus one; 0: empty.
+ */
+#define KRT_IP_SEEN 4
+#define KRT_IP_SEEN_TEXT 46
+
+struct krt_ip_seen {
+    unsigned char len;
+    bool ok;
+    char text[KRT_IP_SEEN_TEXT];
+    struct krt_ip ip;
+};
+
+/*
  * The values of one line.  Each field path that a field of the table
  * names has a slot; the values found at that path are chained from
  * head[slot] through krt_value.next, in document order.  Several fields
@@ -41,6 +57,8 @@ struct krt_event {
     const krt_u32 *field_slot; /* KRT_NONE: a path that is never found */
     krt_u32 *head;             /* per slot: first value, or KRT_NONE */
     krt_u32 *tail;             /* per slot: last value (when head is set) */
+    krt_u32 *touched;          /* the slots whose head is set, to reset */
+    krt_u32 ntouched;
     struct krt_value *vals;
     krt_u32 nvals;
     krt_u32 capvals;
@@ -57,10 +75,27 @@ struct krt_event {
     const char *line;            /* the line scanned, for free text */
     size_t linelen;
     struct krt_free_scratch *free; /* krt_free.c's, or NULL */
+    struct krt_select *select;   /* krt_select.c's, or NULL */
+    struct krt_ip_seen ip_seen[KRT_IP_SEEN]; /* krt_value_ip's */
+    unsigned ip_next;            /* the entry of ip_seen to replace */
 };
 
 /* Free what free text kept in 'ev' (krt_free.c). */
 void krt_free_scratch_free(struct krt_event *ev);
+
+/* Free the rule selection kept in 'ev' (krt_select.c). */
+void krt_select_free(struct krt_event *ev);
+
+/*
+ * The text of value 'v' of field 'field' as the field indexes it and the
+ * keyword tests compare it: decoded, lower-cased under the lowercase
+ * normalizer (krt_text.c).  False when there is none (null, an object,
+ * a value ignore_above leaves unindexed); '*text' lives as
+ * krt_value_text's does.
+ */
+bool krt_value_indexed(struct krt_event *ev, krt_u32 field,
+                       const struct krt_value *v, const char **text,
+                       size_t *len);
 
 /*
  * The analyses of text values an event keeps, so that each value is
@@ -104,6 +139,14 @@ size_t krt_unescape(const char *s, size_t len, char *out);
  * keys compare as Elasticsearch compares them (as UTF-16 strings).
  */
 size_t krt_unescape_key(const char *s, size_t len, char *out);
+
+/*
+ * Value 'v' of event 'ev' as an address, as an ip field reads it (a
+ * string krt_parse_ip takes); false when it is none.  Remembers the
+ * last few texts parsed in the event (ip_seen).
+ */
+bool krt_value_ip(struct krt_event *ev, const struct krt_value *v,
+                  struct krt_ip *out);
 
 /* Whether 'x' lies in one of the 'n' sorted, disjoint closed ranges
  * (integers and dates in epoch milliseconds). */

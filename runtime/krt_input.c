@@ -6,10 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -39,6 +41,8 @@ struct krt_source {
     ZSTD_DStream *zd;
     ZSTD_inBuffer zin;
     char error[160];
+    bool regular;              /* a regular file: reads never wait */
+    const atomic_int *cancel;  /* krt_source_cancel's, or NULL */
 };
 
 static bool
@@ -49,13 +53,22 @@ ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* read(2), again after a signal. */
+/*
+ * read(2), again after a signal, unless the signal asked the run to stop:
+ * then -1 with errno EINTR, so that a detector waiting on an idle pipe
+ * ends at once.  (A stop signal that comes between the check and read()
+ * is seen when read() returns, or at the next signal.)
+ */
 static long
 read_fd(int fd, void *buf, size_t cap)
 {
     ssize_t n;
 
     do {
+        if (krt_stop_requested()) {
+            errno = EINTR;
+            return -1;
+        }
         n = read(fd, buf, cap);
     } while (n < 0 && errno == EINTR);
     return (long)n;
@@ -79,6 +92,7 @@ struct krt_source *
 krt_source_open(const char *path, char *err, size_t errlen)
 {
     struct krt_source *src = calloc(1, sizeof *src);
+    struct stat st;
 
     if (!src) {
         snprintf(err, errlen, "out of memory");
@@ -92,6 +106,7 @@ krt_source_open(const char *path, char *err, size_t errlen)
         free(src);
         return NULL;
     }
+    src->regular = fstat(src->fd, &st) == 0 && S_ISREG(st.st_mode);
     src->codec = ends_with(path, ".gz")    ? CODEC_GZIP
                  : ends_with(path, ".zst") ? CODEC_ZSTD
                                            : CODEC_PLAIN;
@@ -130,11 +145,50 @@ source_fail(struct krt_source *src, const char *why)
     return -1;
 }
 
+void
+krt_source_cancel(struct krt_source *src, const atomic_int *cancel)
+{
+    src->cancel = cancel;
+}
+
+/*
+ * Wait until the source's descriptor has input, looking at the cancel
+ * flag every 100 ms; false, with errno EINTR, once it is set or a stop
+ * signal came.  Without a flag, or for a file, true at once.
+ */
+static bool
+wait_input(struct krt_source *src)
+{
+    struct pollfd pfd = { src->fd, POLLIN, 0 };
+
+    if (!src->cancel || src->regular)
+        return true;
+    for (;;) {
+        if (atomic_load(src->cancel) || krt_stop_requested()) {
+            errno = EINTR;
+            return false;
+        }
+        if (poll(&pfd, 1, 100) != 0)
+            return true; /* input, its end, or an error read(2) reports */
+    }
+}
+
+bool
+krt_source_ready(struct krt_source *src)
+{
+    struct pollfd pfd = { src->fd, POLLIN, 0 };
+
+    if (src->regular || (src->codec == CODEC_GZIP && src->zs.avail_in > 0)
+        || (src->codec == CODEC_ZSTD && src->zin.pos < src->zin.size))
+        return true;
+    return poll(&pfd, 1, 0) > 0;
+}
+
 /* More compressed input: its size, 0 at the end, -1 on error. */
 static long
 refill(struct krt_source *src)
 {
-    long n = read_fd(src->fd, src->in, SOURCE_IN_SIZE);
+    long n = wait_input(src) ? read_fd(src->fd, src->in, SOURCE_IN_SIZE) : -1;
 
     if (n < 0)
         return source_fail(src, strerror(errno));
@@ -211,7 +265,7 @@ krt_source_read(struct krt_source *src, char *buf, size_t cap)
     case CODEC_ZSTD:
         return read_zstd(src, buf, cap);
     default:
-        n = read_fd(src->fd, buf, cap);
+        n = wait_input(src) ? read_fd(src->fd, buf, cap) : -1;
         return n < 0 ? source_fail(src, strerror(errno)) : n;
     }
 }

@@ -5,6 +5,7 @@
 #ifndef KRT_IO_H
 #define KRT_IO_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "krt_run.h"
@@ -29,6 +30,22 @@ long krt_source_read(struct krt_source *src, char *buf, size_t cap);
 const char *krt_source_error(const struct krt_source *src);
 
 void krt_source_close(struct krt_source *src);
+
+/*
+ * Make the reads of 'src' give up, failing with EINTR, once '*cancel' is
+ * set: they wait for input in slices of 100 ms, looking at it between
+ * them (the pipeline's reader, which another thread may ask to stop).
+ */
+void krt_source_cancel(struct krt_source *src, const atomic_int *cancel);
+
+/* Whether a read of 'src' has input at once (always, for a file). */
+bool krt_source_ready(struct krt_source *src);
+
+/*
+ * Whether SIGINT or SIGTERM asked the run to stop (krt_run.c): reads
+ * then fail with EINTR rather than wait for more input.
+ */
+bool krt_stop_requested(void);
 
 enum krt_read {
     KRT_READ_LINE,  /* a line, without its '\n' */

@@ -197,11 +197,54 @@ parse_v6(const char *s, size_t len, struct krt_ip *out)
     return true;
 }
 
+/*
+ * The common case in one pass: a dotted quad as parse_v4 reads one,
+ * made of digits and dots only (so without the '%' or ':' that would
+ * send it elsewhere).  False leaves the text to the general path, which
+ * decides as it always did.
+ */
+static bool
+quick_v4(const char *s, size_t len, krt_u64 *out)
+{
+    krt_u64 v = 0;
+    unsigned o = 0, digits = 0, dots = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+
+        if (d <= 9) {
+            /* at most three digits, and no leading zero */
+            if (digits == 3 || (digits == 1 && o == 0))
+                return false;
+            o = o * 10 + d;
+            digits++;
+        } else if (s[i] == '.' && digits && o <= 255 && dots < 3) {
+            v = v << 8 | o;
+            o = 0;
+            digits = 0;
+            dots++;
+        } else {
+            return false;
+        }
+    }
+    if (dots != 3 || digits == 0 || o > 255)
+        return false;
+    *out = v << 8 | o;
+    return true;
+}
+
 bool
 krt_parse_ip(const char *s, size_t len, struct krt_ip *out)
 {
-    const char *pct = memchr(s, '%', len);
+    const char *pct;
     krt_u64 v4;
+
+    if (quick_v4(s, len, &v4)) {
+        out->hi = 0;
+        out->lo = (krt_u64)0xffff << 32 | v4;
+        return true;
+    }
+    pct = memchr(s, '%', len);
 
     if (pct) {
         size_t head = (size_t)(pct - s);
@@ -249,19 +292,42 @@ in_ranges(const struct krt_ip_range *r, krt_u32 n, const struct krt_ip *x)
 }
 
 bool
+krt_value_ip(struct krt_event *ev, const struct krt_value *v,
+             struct krt_ip *out)
+{
+    struct krt_ip_seen *seen = ev->ip_seen, *e;
+    const char *s;
+    size_t len;
+    bool ok;
+
+    if (v->kind != KRT_V_STRING || !krt_value_text(ev, v, &s, &len))
+        return false;
+    for (int i = 0; len < KRT_IP_SEEN_TEXT && i < KRT_IP_SEEN; i++) {
+        if (seen[i].len == len + 1 && memcmp(seen[i].text, s, len) == 0) {
+            *out = seen[i].ip;
+            return seen[i].ok;
+        }
+    }
+    ok = krt_parse_ip(s, len, out);
+    if (len < KRT_IP_SEEN_TEXT) {
+        e = &seen[ev->ip_next++ % KRT_IP_SEEN];
+        e->len = (unsigned char)(len + 1);
+        e->ok = ok;
+        memcpy(e->text, s, len);
+        e->ip = ok ? *out : (struct krt_ip){ 0, 0 };
+    }
+    return ok;
+}
+
+bool
 krt_any_ip_in(struct krt_event *ev, krt_u32 field,
               const struct krt_ip_range *ranges, krt_u32 n)
 {
     const struct krt_value *v;
-    const char *s;
-    size_t len;
     struct krt_ip ip;
 
     for (v = krt_value_first(ev, field); v; v = krt_value_next(ev, v)) {
-        if (v->kind != KRT_V_STRING)
-            continue;
-        krt_value_text(ev, v, &s, &len);
-        if (krt_parse_ip(s, len, &ip) && in_ranges(ranges, n, &ip))
+        if (krt_value_ip(ev, v, &ip) && in_ranges(ranges, n, &ip))
             return true;
     }
     return false;

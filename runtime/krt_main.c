@@ -2,11 +2,14 @@
  * krt_main.c - the detector's command line:
  *
  *   DETECTOR [--format event|alert|lines|count] [--dataset NAME]
- *            [--now DATE] [--quiet] [--help] [--version] [FILE...]
+ *            [--now DATE] [--threads N] [--quiet] [--help] [--version]
+ *            [FILE...]
  */
 #include "krt_run.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "krt_date.h"
@@ -29,13 +32,15 @@ krt_options_init(struct krt_options *opt, const char *argv0)
     opt->format = KRT_FORMAT_EVENT;
     opt->max_line = KRT_MAX_LINE;
     opt->out_fd = 1;
+    opt->threads = 1;
 }
 
 static void
 help(const struct krt_options *opt, const struct krt_program *prog)
 {
     printf("usage: %s [--format event|alert|lines|count] [--dataset NAME]"
-           " [--now DATE] [--quiet] [FILE...]\n\n", opt->name);
+           " [--now DATE] [--threads N] [--quiet] [FILE...]\n\n",
+           opt->name);
     printf("Runs %u rule%s over NDJSON events read from the FILEs in order"
            " (standard\ninput when there is none, or for '-'); files ending"
            " in .gz or .zst are\ndecompressed.\n\n", prog->nrules,
@@ -48,6 +53,10 @@ help(const struct krt_options *opt, const struct krt_program *prog)
          "  --now DATE       the clock that 'now' in the rules reads (ISO"
          " 8601 or epoch\n"
          "                   milliseconds; by default, when the run starts)\n"
+         "  --threads N      scan and evaluate on N threads (0: one per core;"
+         " 1, the\n"
+         "                   default: on this thread); the output is the"
+         " same\n"
          "  --quiet          no summary on standard error\n"
          "  --help           this text\n"
          "  --version        the generator and runtime versions\n\n"
@@ -132,6 +141,27 @@ set_now(struct krt_options *opt, const char *val)
                        "milliseconds, not", val ? val : "");
 }
 
+#define TEXT_OF(x) #x
+#define TEXT_OF_VALUE(x) TEXT_OF(x)
+#define MAX_THREADS_TEXT TEXT_OF_VALUE(KRT_MAX_THREADS)
+
+/* --threads: a count of worker threads, 0 for one per core. */
+static int
+set_threads(struct krt_options *opt, const char *val)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = val && *val >= '0' && *val <= '9' ? strtol(val, &end, 10) : -1;
+    if (n < 0 || errno || *end || n > KRT_MAX_THREADS)
+        return usage_error(opt, "--threads expects a number of threads from"
+                           " 0 (one per core) to " MAX_THREADS_TEXT ", not",
+                           val ? val : "");
+    opt->threads = (int)n;
+    return KRT_RUN_GO;
+}
+
 /* --format: again only with the same value. */
 static int
 format_option(struct krt_options *opt, struct given *given,
@@ -170,6 +200,8 @@ option(struct krt_options *opt, struct given *given,
         return set_now(opt, val);
     if (is_option("--dataset", argc, argv, i, &val))
         return dataset_option(opt, given, val);
+    if (is_option("--threads", argc, argv, i, &val))
+        return set_threads(opt, val);
     if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
         opt->quiet = true;
         return KRT_RUN_GO;

@@ -258,12 +258,47 @@ narrow_value(const char *s, size_t len, krt_u32 type, krt_i64 *out)
     return KRT_INT_OK;
 }
 
+/*
+ * The common case in one pass: at most 18 decimal digits, perhaps after
+ * a '-', which every type reads as that integer (a double holds it
+ * exactly), within the type's range or out of it.  False leaves the text
+ * to the general path, which decides as it always did.
+ */
+static bool
+quick_int(const char *s, size_t len, krt_u32 type, enum krt_int_status *st,
+          krt_i64 *out)
+{
+    unsigned bits = type_bits(type);
+    bool neg = len > 0 && s[0] == '-';
+    krt_i64 v = 0;
+
+    if (len == (size_t)neg || len - neg > 18)
+        return false;
+    for (size_t i = neg; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+
+        if (d > 9)
+            return false;
+        v = v * 10 + (krt_i64)d;
+    }
+    v = neg ? -v : v;
+    *st = KRT_INT_OK;
+    if (bits < 64 && (v < -((krt_i64)1 << (bits - 1))
+                      || v > ((krt_i64)1 << (bits - 1)) - 1))
+        *st = KRT_INT_RANGE;
+    else
+        *out = v;
+    return true;
+}
+
 enum krt_int_status
 krt_parse_int(const char *s, size_t len, krt_u32 type, krt_i64 *out)
 {
     struct krt_number n;
     enum krt_int_status st;
 
+    if (quick_int(s, len, type, &st, out))
+        return st;
     if (type_bits(type) < 64)
         return narrow_value(s, len, type, out);
     st = krt_parse_number(s, len, type, &n);

@@ -12,61 +12,42 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "krt_date.h"
 #include "krt_event.h"
 #include "krt_io.h"
 #include "krt_log.h"
-
-/* Malformed lines reported one by one in each file; the rest are counted. */
-#define SHOWN_PER_FILE 10
+#include "krt_run_int.h"
+#include "krt_select.h"
 
 /*
  * The SIGINT or SIGTERM that asked the run to stop, 0 when none did.  The
  * handler only sets it (async-signal-safe); the read loop checks it
- * between lines, so the run ends as at the end of its input: output
- * flushed, counters printed.
+ * between lines, and a read waiting for input gives up on it
+ * (krt_stop_requested), so the run ends as at the end of its input:
+ * output flushed, counters printed.
  */
 static volatile sig_atomic_t stop_signal;
-
-/*
- * The state of one run.  The run owns the scanner, reader, output and
- * built strings; 'prog' and 'opt' are the caller's.  'line' is the line
- * being evaluated (it lives in the reader's buffer) and 'shown' says
- * whether the formats that write a line once already wrote it.
- */
-struct krt_run {
-    const struct krt_program *prog;
-    const struct krt_options *opt;
-    krt_event_fn on_event;
-    void *ctx;
-    struct krt_scanner *sc;
-    struct krt_i64_range *dates; /* prog->dates at the run's clock */
-    struct krt_reader rd;
-    struct krt_out out;
-    struct krt_counters c;
-    krt_u64 *rule_alerts;      /* per rule: its alerts */
-    struct krt_buf *rule_json; /* per rule: an alert up to the file name */
-    struct krt_buf file_json;  /* the file as JSON, then ,"line": */
-    char long_reason[64];
-    int file;
-    const char *file_name;
-    krt_u64 line_no;
-    krt_u64 file_malformed;
-    const char *line;
-    size_t len;
-    bool shown;
-    bool stop;
-    int status;
-};
 
 /* The default event function: each rule's own match. */
 static void
 match_rules(struct krt_run *run, struct krt_event *ev, void *ctx)
 {
     const struct krt_program *prog = run->prog;
+    const krt_u32 *sel;
+    krt_u32 nsel;
 
     (void)ctx;
+    /* Rule selection (krt_select.c): only the rules whose gates the
+     * event passes and those with none, in rule order. */
+    if (krt_select_rules(ev, prog, &sel, &nsel)) {
+        for (krt_u32 k = 0; k < nsel; k++) {
+            if (prog->rules[sel[k]].match && prog->rules[sel[k]].match(ev))
+                krt_run_alert(run, sel[k]);
+        }
+        return;
+    }
     for (krt_u32 i = 0; i < prog->nrules; i++) {
         if (prog->rules[i].match && prog->rules[i].match(ev))
             krt_run_alert(run, i);
@@ -127,26 +108,60 @@ build_alert_prefixes(struct krt_run *run)
     return true;
 }
 
-/* --dataset: the default of every constant_keyword data_stream.dataset. */
+/* Whether field 'f' is data_stream.dataset, which --dataset supplies. */
 static bool
-set_dataset(struct krt_run *run)
+is_dataset(const struct krt_field *f)
+{
+    return f->type == KRT_CONSTANT_KEYWORD
+           && strcmp(f->path, "data_stream.dataset") == 0;
+}
+
+/*
+ * --dataset: the default of every constant_keyword data_stream.dataset,
+ * in scanner 'sc'.  False when out of memory.
+ */
+static bool
+set_dataset(const struct krt_run *run, struct krt_scanner *sc)
 {
     const struct krt_program *prog = run->prog;
     const char *ds = run->opt->dataset;
-    bool used = false;
 
     for (krt_u32 f = 0; ds && f < prog->nfields; f++) {
-        if (prog->fields[f].type != KRT_CONSTANT_KEYWORD
-            || strcmp(prog->fields[f].path, "data_stream.dataset") != 0)
-            continue;
-        if (!krt_scanner_set_default(run->sc, f, ds, strlen(ds)))
+        if (is_dataset(&prog->fields[f])
+            && !krt_scanner_set_default(sc, f, ds, strlen(ds)))
             return false;
-        used = true;
     }
-    if (ds && !used)
+    return true;
+}
+
+/* Say so when --dataset changes nothing. */
+static void
+note_dataset(const struct krt_run *run)
+{
+    const struct krt_program *prog = run->prog;
+
+    for (krt_u32 f = 0; f < prog->nfields; f++) {
+        if (is_dataset(&prog->fields[f]))
+            return;
+    }
+    if (run->opt->dataset)
         KRT_LOG(KRT_LOG_INFO, "%s: note: no rule reads data_stream.dataset;"
                 " --dataset changes nothing", run->opt->name);
-    return true;
+}
+
+struct krt_scanner *
+krt_run_scanner(const struct krt_run *run)
+{
+    struct krt_scanner *sc = krt_scanner_new(run->prog->fields,
+                                             run->prog->nfields);
+
+    if (sc && !set_dataset(run, sc)) {
+        krt_scanner_free(sc);
+        return NULL;
+    }
+    if (sc && run->dates)
+        krt_scanner_set_dates(sc, run->dates, run->prog->ndates);
+    return sc;
 }
 
 static bool
@@ -154,9 +169,9 @@ prepare(struct krt_run *run)
 {
     snprintf(run->long_reason, sizeof run->long_reason,
              "line longer than %zu bytes", run->opt->max_line);
-    run->sc = krt_scanner_new(run->prog->fields, run->prog->nfields);
-    return run->sc && set_dataset(run)
-           && krt_reader_init(&run->rd, run->opt->max_line)
+    note_dataset(run);
+    run->sc = krt_run_scanner(run);
+    return run->sc && krt_reader_init(&run->rd, run->opt->max_line)
            && krt_out_init(&run->out, run->opt->out_fd)
            && build_alert_prefixes(run);
 }
@@ -204,11 +219,21 @@ set_clock(struct krt_run *run)
 void
 krt_run_alert(struct krt_run *run, krt_u32 rule)
 {
-    struct krt_out *o = &run->out;
-
     assert(rule < run->prog->nrules);
+    if (run->worker) {
+        krt_pipe_alert(run->worker, rule);
+        return;
+    }
     run->c.alerts++;
     run->rule_alerts[rule]++;
+    krt_run_write_alert(run, rule);
+}
+
+void
+krt_run_write_alert(struct krt_run *run, krt_u32 rule)
+{
+    struct krt_out *o = &run->out;
+
     if (run->opt->format == KRT_FORMAT_ALERT) {
         krt_out_write(o, run->rule_json[rule].p, run->rule_json[rule].len);
         krt_out_write(o, run->file_json.p, run->file_json.len);
@@ -235,6 +260,20 @@ krt_run_alert(struct krt_run *run, krt_u32 rule)
 
 /* ------------------------------------------------------------ lines */
 
+void
+krt_run_malformed(struct krt_run *run, size_t col, const char *reason)
+{
+    struct krt_counters *c = &run->c;
+
+    c->malformed++;
+    if (c->nfirst < KRT_FIRST_MALFORMED)
+        c->first_malformed[c->nfirst++] = (struct krt_line_ref){
+            run->file, run->line_no };
+    if (++run->file_malformed <= KRT_SHOWN_PER_FILE)
+        KRT_LOG(KRT_LOG_WARN, "%s:%llu:%zu: warning: malformed event: %s",
+                run->file_name, run->line_no, col, reason);
+}
+
 /*
  * Count a malformed line and report the first ones of each file, at byte
  * column 'col' of 'line', which the message counts in characters.
@@ -243,16 +282,7 @@ static void
 malformed(struct krt_run *run, const char *line, size_t len, size_t col,
           const char *reason)
 {
-    struct krt_counters *c = &run->c;
-
-    c->malformed++;
-    if (c->nfirst < KRT_FIRST_MALFORMED)
-        c->first_malformed[c->nfirst++] = (struct krt_line_ref){
-            run->file, run->line_no };
-    if (++run->file_malformed <= SHOWN_PER_FILE)
-        KRT_LOG(KRT_LOG_WARN, "%s:%llu:%zu: warning: malformed event: %s",
-                run->file_name, run->line_no,
-                krt_char_column(line, len, col), reason);
+    krt_run_malformed(run, krt_char_column(line, len, col), reason);
 }
 
 static void
@@ -296,20 +326,19 @@ evaluate(struct krt_run *run, const char *line, size_t len)
 
 /* ------------------------------------------------------------ files */
 
-/* A file as messages and results name it. */
-static const char *
-file_name(const struct krt_options *opt, int file)
+const char *
+krt_run_file_name(const struct krt_options *opt, int file)
 {
     if (file < 0 || strcmp(opt->files[file], "-") == 0)
         return "<stdin>";
     return opt->files[file];
 }
 
-static bool
-start_file(struct krt_run *run, int file)
+bool
+krt_run_start_file(struct krt_run *run, int file)
 {
     run->file = file;
-    run->file_name = file_name(run->opt, file);
+    run->file_name = krt_run_file_name(run->opt, file);
     run->line_no = 0;
     run->file_malformed = 0;
     run->file_json.len = 0;
@@ -329,6 +358,8 @@ read_lines(struct krt_run *run)
 
         if (r == KRT_READ_END)
             return;
+        if (r == KRT_READ_ERROR && stop_signal)
+            return; /* the read the signal interrupted: no error */
         if (r == KRT_READ_ERROR) {
             KRT_LOG(KRT_LOG_ERROR, "%s: error: cannot read '%s': %s",
                     run->opt->name, run->file_name, run->rd.error);
@@ -351,7 +382,7 @@ run_file(struct krt_run *run, int file)
     char err[160];
     struct krt_source *src;
 
-    if (!start_file(run, file)) {
+    if (!krt_run_start_file(run, file)) {
         run->stop = true;
         run->status = 2;
         return;
@@ -367,9 +398,15 @@ run_file(struct krt_run *run, int file)
     krt_reader_start(&run->rd, src);
     read_lines(run);
     krt_source_close(src);
-    if (run->file_malformed > SHOWN_PER_FILE)
+    krt_run_end_file(run);
+}
+
+void
+krt_run_end_file(struct krt_run *run)
+{
+    if (run->file_malformed > KRT_SHOWN_PER_FILE)
         KRT_LOG(KRT_LOG_WARN, "%s: note: %llu more malformed lines not shown",
-                run->file_name, run->file_malformed - SHOWN_PER_FILE);
+                run->file_name, run->file_malformed - KRT_SHOWN_PER_FILE);
 }
 
 /* ---------------------------------------------------------- the end */
@@ -388,7 +425,7 @@ first_malformed(const struct krt_run *run, char *buf, size_t cap)
 
         if (run->opt->nfiles > 1)
             w = snprintf(buf + n, cap - n, "%s%s:%llu", sep,
-                         file_name(run->opt, r->file), r->line);
+                         krt_run_file_name(run->opt, r->file), r->line);
         else
             w = snprintf(buf + n, cap - n, "%s%llu", sep, r->line);
         n += w > 0 ? (size_t)w : 0;
@@ -455,9 +492,16 @@ on_stop_signal(int sig)
     stop_signal = sig;
 }
 
+bool
+krt_stop_requested(void)
+{
+    return stop_signal != 0;
+}
+
 /*
  * Catch SIGINT and SIGTERM into 'stop_signal', each unless it was ignored
  * (a job started with it ignored keeps it so); 'old' keeps what to restore.
+ * No SA_RESTART: a read(2) blocked on an idle pipe returns EINTR.
  */
 static void
 catch_stop_signals(struct sigaction old[2])
@@ -523,6 +567,34 @@ note_rule_types(const struct krt_run *run)
 }
 
 int
+krt_run_workers(int threads)
+{
+    long n = threads;
+
+    if (threads <= 0)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > KRT_MAX_THREADS ? KRT_MAX_THREADS : (int)n;
+}
+
+/*
+ * Every input, in order: on this thread, or through the pipeline when
+ * more threads are asked for (and can be started).
+ */
+static void
+run_files(struct krt_run *run)
+{
+    const struct krt_options *opt = run->opt;
+    int workers = krt_run_workers(opt->threads);
+
+    if (workers > 1 && krt_pipe_run(run, workers))
+        return;
+    /* File -1 is standard input, read when no file is named. */
+    for (int i = opt->nfiles ? 0 : -1;
+         i < opt->nfiles && !run->stop && !stop_signal; i++)
+        run_file(run, i);
+}
+
+int
 krt_run(const struct krt_program *prog, const struct krt_options *opt,
         krt_event_fn on_event, void *ctx, struct krt_counters *counters)
 {
@@ -547,10 +619,7 @@ krt_run(const struct krt_program *prog, const struct krt_options *opt,
         return restore_stop_signals(old, 2);
     }
     note_rule_types(&run);
-    /* File -1 is standard input, read when no file is named. */
-    for (int i = opt->nfiles ? 0 : -1;
-         i < opt->nfiles && !run.stop && !stop_signal; i++)
-        run_file(&run, i);
+    run_files(&run);
     finish_output(&run);
     run.c.bytes = run.rd.bytes;
     run.c.seconds = since(&t0);

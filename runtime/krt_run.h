@@ -115,6 +115,36 @@ struct krt_scanner *krt_scanner_new(const struct krt_field *fields,
 void krt_scanner_free(struct krt_scanner *sc);
 
 /*
+ * How a scanner finds a line's structure.  Every path gives the same
+ * answers.  The reference path walks the line byte by byte and is the
+ * one that reports malformed lines; the others first try a structural
+ * scan by blocks of 64 bytes (portable C, or SSE2, AVX2 or AVX-512 where
+ * the CPU has them) and leave to the reference path every line they do
+ * not take as it is (krt_fast.h).  A new scanner takes the environment
+ * variable KQLC_SCAN (reference, portable, sse2, avx2, avx512) when it
+ * names a path this CPU has, and otherwise the fastest it has
+ * (KRT_PATH_AUTO).
+ */
+enum krt_scan_path {
+    KRT_PATH_AUTO,
+    KRT_PATH_REFERENCE,
+    KRT_PATH_PORTABLE,
+    KRT_PATH_SSE2,
+    KRT_PATH_AVX2,
+    KRT_PATH_AVX512
+};
+
+/* Use 'path'; false, the path unchanged, when this CPU lacks it or out
+ * of memory. */
+bool krt_scanner_set_path(struct krt_scanner *sc, enum krt_scan_path path);
+
+/* The path in use (never KRT_PATH_AUTO). */
+enum krt_scan_path krt_scanner_path(const struct krt_scanner *sc);
+
+/* Lines the structural scan took whole, without the reference path. */
+krt_u64 krt_scanner_fast_lines(const struct krt_scanner *sc);
+
+/*
  * Give field 'field' the string 'text' (copied; taken as is, not as JSON)
  * in every event that has no non-null scalar value of its own at that
  * field's path.  False when out of memory or 'field' is out of range.
@@ -227,7 +257,11 @@ struct krt_options {
     int out_fd;             /* where results go: standard output */
     bool has_now;           /* --now was given ... */
     krt_i64 now;            /* ... as these milliseconds since the epoch */
+    int threads;            /* workers; 1 by default, 0: one per core */
 };
+
+/* Most worker threads a run starts. */
+#define KRT_MAX_THREADS 64
 
 /* A line: 'file' indexes krt_options.files (-1: standard input). */
 struct krt_line_ref {

@@ -12,6 +12,12 @@
  * Elasticsearch does.  A line Elasticsearch refuses is malformed: one
  * that is no JSON object, or repeats a key in an object, or holds a key
  * it makes no field name of.
+ *
+ * This byte-by-byte walk is the reference path.  Unless told otherwise
+ * (krt_scanner_set_path), a line goes first to the structural scan of
+ * krt_fast.c, which takes it only when it would leave exactly what this
+ * walk leaves, and gives the rest, every malformed line among them, to
+ * this walk, which says what is wrong.
  */
 #include "krt_run.h"
 
@@ -23,6 +29,7 @@
 
 #include "krt_date.h"
 #include "krt_event.h"
+#include "krt_fast.h"
 
 /* Longest line the scanner takes: lengths and counts are 32-bit. */
 #define SCAN_MAX_LEN 0xfffffff0u
@@ -132,6 +139,9 @@ struct krt_scanner {
     char why[128];
     struct fallback *fallbacks;
     krt_u32 nfallbacks;
+    enum krt_scan_path path;
+    struct krt_fast *fast; /* NULL on the reference path */
+    krt_u64 fast_lines;    /* lines the fast path took */
     struct krt_event ev;
 };
 
@@ -286,12 +296,53 @@ init_event(struct krt_scanner *sc, const struct krt_field *fields,
     ev->nfields = nfields;
     ev->field_slot = sc->field_slot;
     ev->head = malloc(nslots * sizeof *ev->head);
+    ev->touched = malloc(nslots * sizeof *ev->touched);
+    for (size_t i = 0; ev->head && i < nslots; i++)
+        ev->head[i] = KRT_NONE;
     ev->tail = malloc(nslots * sizeof *ev->tail);
     ev->capvals = 64;
     ev->vals = malloc(ev->capvals * sizeof *ev->vals);
     ev->bufcap = 256;
     ev->buf = malloc(ev->bufcap);
-    return ev->head && ev->tail && ev->vals && ev->buf;
+    return ev->head && ev->touched && ev->tail && ev->vals && ev->buf;
+}
+
+/* The fastest path this CPU has. */
+static enum krt_scan_path
+best_path(void)
+{
+    static const enum krt_scan_path order[] = {
+        KRT_PATH_AVX512, KRT_PATH_AVX2, KRT_PATH_SSE2, KRT_PATH_PORTABLE
+    };
+
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        if (krt_fast_path_supported(order[i]))
+            return order[i];
+    }
+    return KRT_PATH_REFERENCE;
+}
+
+/*
+ * A new scanner's path: the one KQLC_SCAN names when this CPU has it,
+ * else the fastest.  False when out of memory.
+ */
+static bool
+start_path(struct krt_scanner *sc)
+{
+    static const char *const names[] = {
+        [KRT_PATH_REFERENCE] = "reference", [KRT_PATH_PORTABLE] = "portable",
+        [KRT_PATH_SSE2] = "sse2", [KRT_PATH_AVX2] = "avx2",
+        [KRT_PATH_AVX512] = "avx512",
+    };
+    const char *want = getenv("KQLC_SCAN");
+
+    for (int p = KRT_PATH_REFERENCE; want && p <= KRT_PATH_AVX512; p++) {
+        if (strcmp(want, names[p]) == 0
+            && (p == KRT_PATH_REFERENCE
+                || krt_fast_path_supported((enum krt_scan_path)p)))
+            return krt_scanner_set_path(sc, (enum krt_scan_path)p);
+    }
+    return krt_scanner_set_path(sc, KRT_PATH_AUTO);
 }
 
 struct krt_scanner *
@@ -310,7 +361,7 @@ krt_scanner_new(const struct krt_field *fields, krt_u32 nfields)
     sc->frames = malloc(KRT_MAX_DEPTH * sizeof *sc->frames);
     if (!sc->key || !sc->other || !sc->keys || !sc->index || !sc->frames
         || !build_trie(sc, fields, nfields)
-        || !init_event(sc, fields, nfields)) {
+        || !init_event(sc, fields, nfields) || !start_path(sc)) {
         krt_scanner_free(sc);
         return NULL;
     }
@@ -326,12 +377,14 @@ krt_scanner_free(struct krt_scanner *sc)
         free(sc->fallbacks[i].text);
     free(sc->fallbacks);
     free(sc->ev.head);
+    free(sc->ev.touched);
     free(sc->ev.tail);
     free(sc->ev.vals);
     free(sc->ev.elems);
     free(sc->ev.buf);
     krt_text_cache_free(&sc->ev);
     krt_free_scratch_free(&sc->ev);
+    krt_select_free(&sc->ev); /* rule selection kept with the event */
     free(sc->nodes);
     free(sc->field_slot);
     for (krt_u32 d = 0; sc->index && d < KRT_MAX_DEPTH; d++)
@@ -341,7 +394,39 @@ krt_scanner_free(struct krt_scanner *sc)
     free(sc->frames);
     free(sc->key);
     free(sc->other);
+    krt_fast_free(sc->fast);
     free(sc);
+}
+
+bool
+krt_scanner_set_path(struct krt_scanner *sc, enum krt_scan_path path)
+{
+    struct krt_fast *fast = NULL;
+
+    if (path == KRT_PATH_AUTO)
+        path = best_path();
+    if (path != KRT_PATH_REFERENCE) {
+        fast = krt_fast_new(sc->ev.fields, sc->ev.nfields, sc->field_slot,
+                            path);
+        if (!fast)
+            return false;
+    }
+    krt_fast_free(sc->fast);
+    sc->fast = fast;
+    sc->path = path;
+    return true;
+}
+
+enum krt_scan_path
+krt_scanner_path(const struct krt_scanner *sc)
+{
+    return sc->path;
+}
+
+krt_u64
+krt_scanner_fast_lines(const struct krt_scanner *sc)
+{
+    return sc->fast_lines;
 }
 
 bool
@@ -446,9 +531,10 @@ add_value(struct krt_event *ev, krt_u32 slot, unsigned kind,
     v->kind = (unsigned char)kind;
     v->flags = (unsigned char)flags;
     v->elem = elem;
-    if (ev->head[slot] == KRT_NONE)
+    if (ev->head[slot] == KRT_NONE) {
         ev->head[slot] = i;
-    else
+        ev->touched[ev->ntouched++] = slot;
+    } else
         ev->vals[ev->tail[slot]].next = i;
     ev->tail[slot] = i;
     ev->nvals++;
@@ -1401,8 +1487,10 @@ key(struct scan *s)
 static void
 reset_event(struct krt_scanner *sc)
 {
-    for (krt_u32 i = 0; i < sc->nslots; i++)
-        sc->ev.head[i] = KRT_NONE;
+    /* only the slots the line before set, not every slot */
+    for (krt_u32 i = 0; i < sc->ev.ntouched; i++)
+        sc->ev.head[sc->ev.touched[i]] = KRT_NONE;
+    sc->ev.ntouched = 0;
     sc->ev.nvals = 0;
     sc->ev.nelems = 0;
     sc->ev.cur = KRT_NONE;
@@ -1482,8 +1570,15 @@ krt_scan_line(struct krt_scanner *sc, const char *line, size_t len,
     sc->nkeys = 0;
     s.node = ROOT;
     s.elem = s.key_elem = KRT_NONE;
+    if (sc->fast && krt_fast_scan(sc->fast, &sc->ev, line, len)) {
+        sc->fast_lines++;
+        goto taken;
+    }
+    if (sc->fast)
+        reset_event(sc); /* the fast path gave the line up */
     if (run_steps(&s) != KRT_SCAN_EVENT)
         return s.status;
+taken:
     if (!apply_fallbacks(sc)) {
         fail_nomem(&s);
         return s.status;

@@ -197,6 +197,13 @@ indexed_text(struct krt_event *ev, krt_u32 field, const struct krt_value *v,
     return true;
 }
 
+bool
+krt_value_indexed(struct krt_event *ev, krt_u32 field,
+                  const struct krt_value *v, const char **text, size_t *len)
+{
+    return indexed_text(ev, field, v, text, len);
+}
+
 /* Order of set members: by length, then bytes. */
 static int
 compare_str(const struct krt_str *a, const char *s, size_t len)
@@ -416,11 +423,8 @@ static bool
 is_address(struct krt_event *ev, const struct krt_value *v)
 {
     struct krt_ip ip;
-    const char *s;
-    size_t len;
 
-    return v->kind == KRT_V_STRING && krt_value_text(ev, v, &s, &len)
-           && krt_parse_ip(s, len, &ip);
+    return krt_value_ip(ev, v, &ip);
 }
 
 /*

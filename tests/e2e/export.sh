@@ -44,7 +44,7 @@ EOF
 expect_status "check of a mixed export" 1 "$KQLC" check --list \
     "$WORK/mixed.ndjson"
 check "check counts the rules and the skipped ones" \
-    "4 rules: 2 ok, 0 with warnings, 2 rejected, 1 skipped (not KQL)" \
+    "5 rules: 2 ok, 0 with warnings, 2 rejected, 1 skipped (not KQL)" \
     "$(tail -n 1 "$WORK/out")"
 # \"x\u0041\" is 'x' then 'A': the bad value's column is the file's.
 expect_err "a query's error is at the export's line and column" \
@@ -76,7 +76,7 @@ check "check's count line alone on stdout" \
 expect_status "check -Werror: a note is no warning" 1 \
     "$KQLC" check -Werror "$WORK/mixed.ndjson"
 check "check -Werror's counts" \
-    "4 rules: 2 ok, 0 with warnings, 2 rejected, 1 skipped (not KQL)" \
+    "5 rules: 2 ok, 0 with warnings, 2 rejected, 1 skipped (not KQL)" \
     "$(tail -n 1 "$WORK/out")"
 
 expect_status "check of TOML and .kql files" 0 \

@@ -109,5 +109,9 @@ printf '%s\n' '{"process":{"elf":{"exports":[{"name":"x","n":1}]}}}' \
 MAPPING=
 expect_lines 'process.*:x' '1'
 expect_lines 'process.*:x*' '1 2'
+# A key below a flattened field of ECS is a keyword, ranges included.
+expect_lines 'process.elf.exports.name:x' '1'
+expect_lines 'process.elf.exports.name > w' '1 2'
+expect_lines 'process.elf.exports.n:1' '1'
 
 finish

@@ -110,6 +110,50 @@ stop_test() {
             "stdout: $(head -c 100 "$WORK/sig.out"); counters: $sum"
     fi
 }
+
+# SIGINT while the program waits for input on an idle pipe (a fifo this
+# shell holds open, one line written): it ends at once, as at the end of
+# its input, without waiting for a line that may never come.
+idle_test() {
+    name="io: INT on an idle pipe ($(basename "$1")${4:+ $4})"
+    rm -f "$WORK/pid" "$WORK/fifo"
+    mkfifo "$WORK/fifo"
+    exec 3<>"$WORK/fifo"
+    printf '%s\n' "$EV" >&3
+    env --default-signal=INT sh -c 'echo $$ >"$0"; exec "$@"' "$WORK/pid" \
+        "$@" --format count <"$WORK/fifo" >"$WORK/idle.out" \
+        2>"$WORK/idle.err" 3>&- &
+    bg=$!
+    n=0
+    while [ ! -s "$WORK/pid" ] && [ $n -lt 100 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    sleep 0.5
+    kill -INT $bg
+    n=0
+    while kill -0 $bg 2>/dev/null && [ $n -lt 20 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    if kill -0 $bg 2>/dev/null; then
+        not_ok "$name: ends within 2 s" "still running; killed"
+        kill -KILL $bg
+    else
+        ok "$name: ends within 2 s"
+    fi
+    wait $bg
+    rc=$?
+    exec 3>&-
+    check "$name: status 130" 130 "$rc"
+    check "$name: the alert found counted" 1 "$(cat "$WORK/idle.out")"
+    check "$name: counters printed" 1 "$(grep -c \
+        ': 1 lines = 1 events + 0 malformed + 0 blank, 1 alerts' \
+        "$WORK/idle.err")"
+}
+idle_test "$DET"
+idle_test "$KQLC" run --engine interp --query 'user.name:root'
+
 stop_test INT 130 "$DET"
 stop_test TERM 143 "$DET"
 stop_test INT 130 "$KQLC" run --engine jit --query 'user.name:root'

@@ -16,6 +16,14 @@
 #     are a literal asterisk.
 #   boolean: true, false, "true", "false", and "" (false).
 #   ip: IPv4 as IPv4-mapped IPv6; CIDR blocks; ranges of addresses.
+#   constant_keyword with a value in the mapping: every document of the
+#     index holds it.
+# Kibana's detection engine builds the query knowing no field's type:
+# a value with wildcards goes as a query_string, which splits it at
+# white space into clauses or-ed together; a term on an integer type
+# out of the type's range matches nothing (a range bound out of range is
+# an error); a range bound with '*' is text, '*' and all; f:* on an
+# object asks whether any field below it has a value.
 . "$(dirname "$0")/lib.sh"
 
 MAPPING="$WORK/mapping.json"
@@ -23,7 +31,8 @@ cat >"$MAPPING" <<'EOF2'
 {"mappings":{"properties":{"t":{"properties":{
   "b":{"type":"byte"},"s":{"type":"short"},"i":{"type":"integer"},
   "l":{"type":"long"},"k":{"type":"keyword","ignore_above":8},
-  "w":{"type":"wildcard"},"bo":{"type":"boolean"},"ip":{"type":"ip"}}}}}}
+  "w":{"type":"wildcard"},"bo":{"type":"boolean"},"ip":{"type":"ip"},
+  "c":{"type":"constant_keyword","value":"fixed"}}}}}}
 EOF2
 
 EVENTS="$WORK/types.ndjson"
@@ -81,3 +90,16 @@ expect_lines 't.ip:*' '1 2 4'
 expect_lines 't.ip >= "2001:db8::"' '2'
 expect_lines 't.ip < 192.0.2.2' '1 4'
 expect_lines 't.ip:(not 192.0.2.1)' '2 3 5 6'
+expect_lines 't.c:fixed' '1 2 3 4 5 6'
+expect_lines 't.c:fix*' '1 2 3 4 5 6'
+expect_lines 't.c:other' ''
+expect_lines 'not t.c:*' ''
+expect_lines 't.c > f' '1 2 3 4 5 6'
+expect_lines 't.b:300' ''
+expect_lines 'not t.b:300' '1 2 3 4 5 6'
+expect_lines 't.l:9223372036854775808' ''
+expect_lines 't.k > a*' '4'
+expect_lines 't.w:line1* C\:*' '1 3'
+expect_lines 't.k:x* 04624' '3 4'
+expect_lines 't.k:abc* ABC*' '1 4'
+expect_lines 't:*' '1 2 3 4 6'

@@ -56,12 +56,12 @@ static const struct krt_rule rules[] = {
 };
 
 static const struct krt_program prog = {
-    KRT_ABI_VERSION, "kqlc test", fields, 3, rules, 2, NULL, 0,
+    KRT_ABI_VERSION, "kqlc test", fields, 3, rules, 2, NULL, 0, NULL, 0,
 };
 
 /* The same fields with the port rule alone. */
 static const struct krt_program prog_port = {
-    KRT_ABI_VERSION, "kqlc test", fields, 3, rules, 1, NULL, 0,
+    KRT_ABI_VERSION, "kqlc test", fields, 3, rules, 1, NULL, 0, NULL, 0,
 };
 
 /* ---------------------------------------------------------- running */

@@ -316,6 +316,41 @@ test_agrees_with_inet_pton(void **state)
     assert_true(wide > 100);
 }
 
+/*
+ * Text of digits and dots only takes a one-pass path (quick_v4): it must
+ * give inet_pton's answer on every such text, a quad or not, with parts
+ * of any length, leading zeros, values past 255, dots doubled, leading
+ * or trailing.
+ */
+static void
+test_digits_and_dots(void **state)
+{
+    krt_u64 seed = 0x243f6a8885a308d3ull;
+    int quads = 0;
+
+    (void)state;
+    for (int n = 0; n < 1000000; n++) {
+        char s[24];
+        size_t len = next_random(&seed) % 20;
+        struct krt_ip a = { 0, 0 }, b = { 0, 0 };
+
+        for (size_t i = 0; i < len; i++) {
+            unsigned r = (unsigned)(next_random(&seed) % 16);
+            s[i] = r < 4 ? '.' : r < 7 ? '0' : r < 9 ? '2' : r < 10 ? '5'
+                 : (char)('0' + next_random(&seed) % 10);
+        }
+        s[len] = '\0';
+        bool ours = krt_parse_ip(s, len, &a);
+        bool theirs = pton(s, &b);
+
+        if (ours != theirs || a.hi != b.hi || a.lo != b.lo)
+            fail_msg("'%s': ours %d, inet_pton %d", s, ours, theirs);
+        quads += ours;
+    }
+    /* The comparison saw many quads (and many more non-quads). */
+    assert_true(quads > 1000);
+}
+
 /* ------------------------------------------------------------ ranges */
 
 static const struct krt_field ip_fields[] = {
@@ -407,6 +442,7 @@ main(void)
         cmocka_unit_test(test_length_bounds_text),
         cmocka_unit_test(test_scope_ids_and_long_groups),
         cmocka_unit_test(test_agrees_with_inet_pton),
+        cmocka_unit_test(test_digits_and_dots),
         cmocka_unit_test(test_range_edges),
         cmocka_unit_test(test_mapped_and_values),
     };

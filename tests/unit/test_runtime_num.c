@@ -406,10 +406,67 @@ test_float_tokens_through_double(void **state)
     rt_close(&t);
 }
 
+/*
+ * Text of digits, perhaps after a '-', takes a one-pass path in
+ * krt_parse_int (quick_int): on every such text, of any length, with
+ * leading zeros, at and past each type's edges, it must give what the
+ * general parser gives (krt_parse_number, which reads such text as the
+ * document parser does).
+ */
+static void
+test_digit_strings(void **state)
+{
+    static const krt_u32 types[] = { KRT_LONG, KRT_INTEGER, KRT_SHORT,
+                                     KRT_BYTE };
+    static const char *const edges[] = {
+        "127", "128", "-128", "-129", "32767", "32768", "-32768", "-32769",
+        "2147483647", "2147483648", "-2147483648", "-2147483649",
+        "999999999999999999", "1000000000000000000",
+        "9223372036854775807", "9223372036854775808",
+        "-9223372036854775808", "-9223372036854775809", "-0", "00",
+        "-", "", "0127",
+    };
+    krt_u64 seed = 0x9e3779b97f4a7c15ull;
+
+    (void)state;
+    for (int n = 0; n < 400000 + (int)(sizeof edges / sizeof *edges); n++) {
+        char s[32];
+        size_t len;
+
+        if (n < (int)(sizeof edges / sizeof *edges)) {
+            len = strlen(edges[n]);
+            memcpy(s, edges[n], len + 1);
+        } else {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            len = (size_t)(seed >> 59) % 24;
+            for (size_t i = 0; i < len; i++) {
+                seed = seed * 6364136223846793005ull + 1;
+                s[i] = (char)('0' + (seed >> 60) % 10);
+            }
+            if (len && (seed >> 33) % 3 == 0)
+                s[0] = '-';
+            s[len] = '\0';
+        }
+        for (size_t t = 0; t < 4; t++) {
+            struct krt_number want = { 0, false, false };
+            krt_i64 got = 0;
+            enum krt_int_status a = krt_parse_int(s, len, types[t], &got);
+            enum krt_int_status b = krt_parse_number(s, len, types[t],
+                                                     &want);
+
+            if (a != b || (a == KRT_INT_OK && got != want.value))
+                fail_msg("'%s' as type %u: %d %lld, the general parser "
+                         "%d %lld", s, types[t], a, (long long)got, b,
+                         (long long)want.value);
+        }
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_digit_strings),
         cmocka_unit_test(test_parse_cases),
         cmocka_unit_test(test_parse_length),
         cmocka_unit_test(test_five_thousand_digits),

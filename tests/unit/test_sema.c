@@ -202,7 +202,7 @@ test_refused_values(void **state)
         "source.ip:10.0.0",
         "source.ip:10.*",
         "destination.port:abc",
-        "destination.port:1e30",
+        "destination.port > 1e30",
         "destination.port:true",
         "destination.port:2*",
         "destination.port > x",
@@ -216,6 +216,14 @@ test_refused_values(void **state)
         assert_non_null(strstr(t.diags, "error:"));
         typed_free(&t);
     }
+    /* A term out of an integer type's range is Elasticsearch's
+     * match_none, with a warning; a range bound out of range is not. */
+    struct typed t;
+    type_query(&t, "destination.port:1e30");
+    assert_non_null(t.root);
+    assert_int_equal(t.root->op, IR_FALSE);
+    assert_non_null(strstr(t.diags, "warning: '1e30' is out of range"));
+    typed_free(&t);
 }
 
 static const char port26[] =
