@@ -348,10 +348,14 @@ command(struct repl *r, const char *line)
     } else if (!strncmp(line, ":limit", 6) && (arg = argument(line, 6))) {
         char *end;
         unsigned long n = strtoul(arg, &end, 10);
-        if (*end)
-            printf("error: ':limit' takes a number, not '%s'\n", arg);
+        if (*end || *arg < '0' || *arg > '9')
+            printf("error: ':limit' takes a count (0 or more), not '%s'\n",
+                   arg);
         else
             r->limit = n;
+    } else if (!strcmp(line, ":load") || !strcmp(line, ":rule")
+               || !strcmp(line, ":limit")) {
+        printf("error: '%s' needs an argument (:help says which)\n", line);
     } else {
         printf("error: unknown command '%s' (:help lists them)\n", line);
     }

@@ -977,7 +977,8 @@ static inline bool
 new_key(struct krt_fast *fs, const unsigned char *line, struct fframe *f,
         struct key k, u32 *nkeys)
 {
-    struct key *row = &fs->keys[f->kfirst];
+    /* no keys held yet: no row (an offset from NULL is undefined) */
+    struct key *row = fs->keys ? &fs->keys[f->kfirst] : NULL;
     u32 n = *nkeys - f->kfirst;
 
     if (n < BIG_OBJECT) {

@@ -2,11 +2,13 @@
  * fuzz_scan.c - libFuzzer target: the event scanner against jansson.
  *
  * An input is split into lines at '\n', as a detector splits its input.
- * Each line goes through the comparison of tests/unit/scan_oracle.h
- * twice: with one scanner kept for the whole input, over a fixed set of
- * field paths (plain, dotted, nested, non-ASCII), and, when jansson
- * takes the line, with a scanner made for it over every path jansson
- * finds a scalar at and each object above one.  The two must agree on
+ * Each line goes through the comparison of tests/unit/scan_oracle.h on
+ * every scan path this CPU has (the reference scan, and the structural
+ * scan in portable C, SSE2, AVX2 and AVX-512, krt_fast.h): with scanners
+ * kept for the whole input, over a fixed set of field paths (plain,
+ * dotted, nested, non-ASCII), and, when jansson takes the line, with a
+ * scanner made for it over every path jansson finds a scalar at and
+ * each object above one.  Scanner and jansson must agree on
  * whether the line is malformed (with the documented exceptions the
  * header lists), on why, and on every value at every path.  A
  * difference aborts with the line; so does a malformed line's column
@@ -25,6 +27,7 @@
 
 #include "krt_run.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void fail(const char *fmt, ...)
@@ -46,6 +49,13 @@ static const struct krt_field fixed[] = {
 };
 
 #define NFIXED ((krt_u32)(sizeof fixed / sizeof fixed[0]))
+
+static const enum krt_scan_path paths[] = {
+    KRT_PATH_REFERENCE, KRT_PATH_PORTABLE, KRT_PATH_SSE2, KRT_PATH_AVX2,
+    KRT_PATH_AVX512,
+};
+
+#define NPATHS (sizeof paths / sizeof paths[0])
 
 static void
 fail(const char *fmt, ...)
@@ -140,7 +150,10 @@ compare_derived(const char *line, size_t len)
     struct oracle_fields fs = { f, n };
     if (!sc)
         abort();
-    compare_line(sc, &fs, line, len, &t);
+    for (size_t i = 0; i < NPATHS; i++) {
+        if (krt_scanner_set_path(sc, paths[i]))
+            compare_line(sc, &fs, line, len, &t);
+    }
     krt_scanner_free(sc);
     for (krt_u32 i = NFIXED; i < n; i++)
         free((char *)f[i].path);
@@ -161,16 +174,35 @@ check_column(struct krt_scanner *sc, const char *line, size_t len)
         fail("character column past byte column %zu", err.col);
 }
 
+/* One scanner over the fixed fields for each path this CPU has. */
+static struct krt_scanner *scanners[NPATHS];
+static size_t nscanners;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    for (size_t i = 0; i < NPATHS; i++) {
+        struct krt_scanner *sc = krt_scanner_new(fixed, NFIXED);
+
+        if (!sc)
+            abort();
+        if (krt_scanner_set_path(sc, paths[i]))
+            scanners[nscanners++] = sc;
+        else
+            krt_scanner_free(sc);
+    }
+    return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct krt_scanner *sc;
     static const struct oracle_fields fs = { fixed, NFIXED };
     const char *p = (const char *)data, *end = p + size;
     struct tally t = { 0 };
 
-    if (!sc && !(sc = krt_scanner_new(fixed, NFIXED)))
-        abort();
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t len = (size_t)((nl ? nl : end) - p);
@@ -180,8 +212,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!line)
             abort();
         memcpy(line, p, len);
-        compare_line(sc, &fs, line, len, &t);
-        check_column(sc, line, len);
+        for (size_t i = 0; i < nscanners; i++) {
+            compare_line(scanners[i], &fs, line, len, &t);
+            check_column(scanners[i], line, len);
+        }
         compare_derived(line, len);
         free(line);
         p += len + 1;

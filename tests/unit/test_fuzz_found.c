@@ -87,12 +87,66 @@ test_epoch_long_fraction_query(void **state)
     rt_close(&t);
 }
 
+/*
+ * The structural scan's first key on a fresh scanner: its table of keys
+ * was still NULL, and the row of the innermost object was taken as an
+ * offset from it, undefined behaviour that clang's UBSan reports (gcc's
+ * does not look for it, so this test cannot fail under make asan-test;
+ * the fuzz target's seed tests/fuzz/corpus/scan/found-null-keys
+ * replays it under make fuzz).  Each path must give the reference's
+ * verdict, reason and column.
+ */
+static void
+test_fast_first_key(void **state)
+{
+    static const struct krt_field fields[] = {
+        { .path = "a", .type = KRT_KEYWORD },
+        { .path = "m.x", .type = KRT_KEYWORD },
+    };
+    static const char *const lines[] = {
+        "{\"m\":{", "{\"m\":{}}", "{\"a\":\"v\",\"m\":{\"x\":1}}",
+    };
+    static const enum krt_scan_status want[] = {
+        KRT_SCAN_MALFORMED, KRT_SCAN_EVENT, KRT_SCAN_EVENT,
+    };
+    static const enum krt_scan_path paths[] = {
+        KRT_PATH_REFERENCE, KRT_PATH_PORTABLE, KRT_PATH_SSE2, KRT_PATH_AVX2,
+        KRT_PATH_AVX512,
+    };
+
+    (void)state;
+    for (size_t p = 0; p < sizeof paths / sizeof paths[0]; p++) {
+        for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+            struct krt_scanner *sc = krt_scanner_new(fields, 2);
+            struct krt_scan_error err = { 0, NULL };
+            struct krt_event *ev;
+
+            assert_non_null(sc);
+            if (!krt_scanner_set_path(sc, paths[p])) {
+                krt_scanner_free(sc);
+                continue; /* this CPU lacks the path */
+            }
+            assert_int_equal(krt_scan_line(sc, lines[i], strlen(lines[i]),
+                                           &ev, &err), want[i]);
+            if (want[i] == KRT_SCAN_MALFORMED) {
+                assert_int_equal(err.col, 7);
+                assert_string_equal(err.reason,
+                                    "line ends where a key was expected");
+            } else {
+                assert_int_equal(krt_exists(ev, 1), i == 2);
+            }
+            krt_scanner_free(sc);
+        }
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_epoch_long_fraction),
         cmocka_unit_test(test_epoch_long_fraction_query),
+        cmocka_unit_test(test_fast_first_key),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
