@@ -649,9 +649,26 @@ build_leaves(struct sema *s)
     if (s->p->leaves)
         return;
     size_t n = sema_fields_match(s->a, s->p->mapping, &all, &fields);
-    struct krt_leaf_type *l = arena_alloc(s->a, (n ? n : 1) * sizeof *l);
+    struct krt_leaf_type *l = arena_alloc(s->a, (2 * n + 1) * sizeof *l);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
+        /* A field below a nested field lives in the element's own hidden
+         * document, which free text never reaches: the nested field goes
+         * in the table (as nested), so the runtime skips its subtree. */
+        const char *name = fields[i].name;
+        size_t len = fields[i].path_len, nested = 0;
+        for (size_t j = 1; j < len && !nested; j++) {
+            struct mapping_field mf;
+            if (name[j] == '.'
+                && mapping_resolve(s->p->mapping, name, j, &mf)
+                && mf.type == KRT_NESTED)
+                nested = j;
+        }
+        if (nested) {
+            l[k++] = (struct krt_leaf_type){
+                arena_strndup(s->a, name, nested), KRT_NESTED, 0, 0, 0 };
+            continue;
+        }
         if (!free_type(fields[i].type))
             continue;
         l[k].path = arena_strndup(s->a, fields[i].name, fields[i].path_len);

@@ -23,6 +23,7 @@
 struct frame {
     size_t pathlen;
     bool object;
+    bool skip;   /* inside a nested field: free text does not look */
 };
 
 struct krt_free_scratch {
@@ -283,11 +284,37 @@ set_key(struct krt_free_scratch *fs, size_t base, const char *s, size_t len,
     return true;
 }
 
+/* Whether the path of 'len' bytes is a nested field's. */
+static bool
+nested_at(const struct walk *w, size_t len)
+{
+    krt_u32 count, first = types_of(w->leaves, w->nleaves, w->fs->path, len,
+                                    &count);
+
+    for (krt_u32 i = 0; i < count; i++) {
+        if (w->leaves[first + i].type == KRT_NESTED)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the path of 'len' bytes is a nested field's or lies below one
+ * (dotted keys can name both at once). */
+static bool
+under_nested(const struct walk *w, size_t len)
+{
+    for (size_t i = 1; i <= len; i++) {
+        if ((i == len || w->fs->path[i] == '.') && nested_at(w, i))
+            return true;
+    }
+    return false;
+}
+
 /* Open an object or array at the path of 'pathlen' bytes.  False when
  * out of memory. */
 static bool
 push(struct krt_free_scratch *fs, size_t *depth, size_t pathlen,
-     bool object)
+     bool object, bool skip)
 {
     struct frame *f = grow(fs->frames, &fs->capframes, *depth + 1,
                            sizeof *f);
@@ -295,7 +322,7 @@ push(struct krt_free_scratch *fs, size_t *depth, size_t pathlen,
     if (!f)
         return false;
     fs->frames = f;
-    f[*depth] = (struct frame){ pathlen, object };
+    f[*depth] = (struct frame){ pathlen, object, skip };
     (*depth)++;
     return true;
 }
@@ -340,7 +367,7 @@ walk_line(struct walk *w, const char *p, const char *end)
     size_t depth = 0, pathlen = 0;
 
     p = skip_space(p, end);
-    if (p == end || *p != '{' || !push(fs, &depth, 0, true))
+    if (p == end || *p != '{' || !push(fs, &depth, 0, true, false))
         return p == end || *p != '{' ? 0 : -1;
     p++;
     goto first;
@@ -350,7 +377,9 @@ walk_line(struct walk *w, const char *p, const char *end)
         if (p == end)
             return 0;
         if (*p == '{' || *p == '[') {
-            if (!push(fs, &depth, pathlen, *p == '{'))
+            if (!push(fs, &depth, pathlen, *p == '{',
+                      fs->frames[depth - 1].skip
+                      || (!w->under && under_nested(w, pathlen))))
                 return -1;
             p++;
         first:
@@ -363,7 +392,9 @@ walk_line(struct walk *w, const char *p, const char *end)
         } else {
             struct krt_value v = scalar(&p, end);
 
-            if (v.kind != KRT_V_NULL && leaf(w, pathlen, &v))
+            if (v.kind != KRT_V_NULL && !fs->frames[depth - 1].skip
+                && (w->under || !under_nested(w, pathlen))
+                && leaf(w, pathlen, &v))
                 return 1;
             if (w->ev->nomem)
                 return -1;

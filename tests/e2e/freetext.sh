@@ -81,6 +81,17 @@ expect_lines 'not bash' '2 3 4 5 6 7 8 10 11'
 expect_lines 'process.pid:26 and bash' '1'
 expect_lines 'true' ''
 
+# Values below a nested field live in each element's hidden document,
+# which free text never reaches: process.pe.sections is nested in ECS,
+# however its keys are written (nested, dotted, or both).
+EVENTS="$WORK/nested.ndjson"
+printf '%s\n' '{"process":{"pe":{"sections":[{"name":"xq"}]}}}' \
+    '{"process":{"pe":{"sections.name":"xq"}}}' \
+    '{"process.pe.sections":{"name":"xq"}}' '{"a":"xq"}' \
+    '{"process":{"pe":{"original_file_name":"xq"}}}' >"$EVENTS"
+expect_lines 'xq' '4 5'
+expect_lines 'x*' '4 5'
+
 # Free text inside a nested query is refused, with a reason.
 "$KQLC" build --query 'process.pe.sections:{ bash }' -o "$WORK/nf" \
     2>"$WORK/err"
