@@ -595,8 +595,16 @@ is_on_field_as_read(struct sema *s, const struct typed_field *f,
         /* On an object, Elasticsearch's exists asks whether any field
          * below it has a value; on a nested field, outside f:{ }, no
          * field below it is in the event's own document. */
-        if (f->type == KRT_NESTED)
-            return unsupported_type(s, f, n->span);
+        if (f->type == KRT_NESTED) {
+            if (!s->lenient)
+                diag_report(s->d, s->src, DIAG_WARNING, n->span, "field "
+                            "'%s' is nested: its fields live in each "
+                            "element's own document, so outside %s:{ ... } "
+                            "Elasticsearch's exists matches no event, and "
+                            "neither does kqlc [-Wnested-field]", f->path,
+                            f->path);
+            return ir_node_new(s->a, IR_FALSE, n->span);
+        }
         return leaf(s, IR_EXISTS, f, n->span);
     }
     return typed_value(s, f, v, n->span);

@@ -61,6 +61,7 @@ expect_lines 'process.pe.sections:{ entropy > 7 }' '9 10' ''
 # (-Wnested-field); 'not' of it then holds for every event.
 expect_lines 'process.pe.sections.name:".text"' '' ''
 expect_lines 'not process.pe.sections.entropy > 7' '1 2 3 4 5 6 7 8 9 10' ''
+expect_lines 'process.pe.sections:*' '' ''
 # Inside a nested query, a field under a deeper nested field too.
 expect_lines 'items:{ tags.k:p }' '' "$MAPPING"
 
