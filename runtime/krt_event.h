@@ -80,6 +80,46 @@ struct krt_event {
     unsigned ip_next;            /* the entry of ip_seen to replace */
 };
 
+/* Room for one more value in 'ev' (its table doubled; the scanner's),
+ * and for 'len' bytes in its decoding buffer: false when out of memory. */
+bool krt_event_grow_values(struct krt_event *ev);
+bool krt_event_grow_buf(struct krt_event *ev, size_t len);
+
+/*
+ * Append a value, in element 'elem' (KRT_NONE: none), to 'slot': the
+ * one way both scan paths store what they find.  False when out of
+ * memory.
+ */
+static inline bool
+krt_event_add(struct krt_event *ev, krt_u32 slot, unsigned kind,
+              const void *text, size_t len, unsigned flags, krt_u32 elem)
+{
+    struct krt_value *v;
+    krt_u32 i = ev->nvals;
+
+    if (i == ev->capvals && !krt_event_grow_values(ev))
+        return false;
+    if ((flags & KRT_VF_ESCAPED) && len > ev->bufcap
+        && !krt_event_grow_buf(ev, len))
+        return false;
+    v = &ev->vals[i];
+    v->text = (const char *)text;
+    v->len = (krt_u32)len;
+    v->next = KRT_NONE;
+    v->kind = (unsigned char)kind;
+    v->flags = (unsigned char)flags;
+    v->elem = elem;
+    if (ev->head[slot] == KRT_NONE) {
+        ev->head[slot] = i;
+        ev->touched[ev->ntouched++] = slot;
+    } else {
+        ev->vals[ev->tail[slot]].next = i;
+    }
+    ev->tail[slot] = i;
+    ev->nvals++;
+    return true;
+}
+
 /* Free what free text kept in 'ev' (krt_free.c). */
 void krt_free_scratch_free(struct krt_event *ev);
 

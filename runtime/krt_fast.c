@@ -699,67 +699,8 @@ STAGE_ONE(stage1_avx512, classify_avx512)
 
 /* ------------------------------------------------------------ stage 2 */
 
-static bool
-reserve_values(struct krt_event *ev)
-{
-    u32 cap;
-    struct krt_value *vals;
 
-    if (ev->capvals > UINT32_MAX / 2)
-        return false;
-    cap = ev->capvals * 2;
-    vals = realloc(ev->vals, (size_t)cap * sizeof *vals);
-    if (!vals)
-        return false;
-    ev->vals = vals;
-    ev->capvals = cap;
-    return true;
-}
 
-static bool
-reserve_buf(struct krt_event *ev, size_t len)
-{
-    size_t n = ev->bufcap;
-    char *p;
-
-    while (n < len)
-        n *= 2;
-    p = realloc(ev->buf, n);
-    if (!p)
-        return false;
-    ev->buf = p;
-    ev->bufcap = n;
-    return true;
-}
-
-/* Append a value to 'slot', as the reference scan's add_value. */
-static inline bool
-put(struct krt_event *ev, u32 slot, unsigned kind, const unsigned char *text,
-    size_t len, unsigned flags)
-{
-    struct krt_value *v;
-    u32 i = ev->nvals;
-
-    if (i == ev->capvals && !reserve_values(ev))
-        return false;
-    if ((flags & KRT_VF_ESCAPED) && len > ev->bufcap && !reserve_buf(ev, len))
-        return false;
-    v = &ev->vals[i];
-    v->text = (const char *)text;
-    v->len = (u32)len;
-    v->next = KRT_NONE;
-    v->kind = (unsigned char)kind;
-    v->flags = (unsigned char)flags;
-    v->elem = KRT_NONE;
-    if (ev->head[slot] == KRT_NONE) {
-        ev->head[slot] = i;
-        ev->touched[ev->ntouched++] = slot;
-    } else
-        ev->vals[ev->tail[slot]].next = i;
-    ev->tail[slot] = i;
-    ev->nvals++;
-    return true;
-}
 
 static inline void
 settle(struct krt_event *ev, u32 first, u32 count)
@@ -1038,7 +979,8 @@ walk_dotted(struct krt_fast *fs, struct krt_event *ev, u32 node,
             return node;
         slot = fs->nodes[node].slot;
         if (slot != KRT_NONE) {
-            if (!put(ev, slot, KRT_V_OBJECT, quote, 1, 0))
+            if (!krt_event_add(ev, slot, KRT_V_OBJECT, quote, 1, 0,
+                               KRT_NONE))
                 return KRT_NONE - 1;
             (*count)++;
         }
@@ -1181,7 +1123,8 @@ open_object:
             return false;
         slot = fs->nodes[node].slot;
         if (slot != KRT_NONE) {
-            if (!put(ev, slot, KRT_V_OBJECT, line + t, 1, 0))
+            if (!krt_event_add(ev, slot, KRT_V_OBJECT, line + t, 1, 0,
+                               KRT_NONE))
                 return false;
             obj_count++;
         }
@@ -1250,8 +1193,9 @@ value:
 
             PEEK(q);
             q = closing_quote(line, q < len ? q : (u32)len);
-            if (!put(ev, slot, KRT_V_STRING, line + t + 1, q - t - 1,
-                     has_backslash(fs->bs, t + 1, q) ? KRT_VF_ESCAPED : 0))
+            if (!krt_event_add(ev, slot, KRT_V_STRING, line + t + 1,
+                               q - t - 1, has_backslash(fs->bs, t + 1, q)
+                                          ? KRT_VF_ESCAPED : 0, KRT_NONE))
                 return false;
         }
     } else if (c == '{') {
@@ -1288,7 +1232,8 @@ value:
                 settle(ev, obj_first, obj_count);
         }
         if (slot != KRT_NONE
-            && !put(ev, slot, kind, line + t, (size_t)(q - line - t), 0))
+            && !krt_event_add(ev, slot, kind, line + t,
+                              (size_t)(q - line - t), 0, KRT_NONE))
             return false;
     }
 

@@ -473,14 +473,12 @@ fail_nomem(struct scan *s)
     return STEP_FAIL;
 }
 
-static bool
-reserve_values(struct krt_event *ev)
+bool
+krt_event_grow_values(struct krt_event *ev)
 {
     krt_u32 cap;
     struct krt_value *vals;
 
-    if (ev->nvals < ev->capvals)
-        return true;
     if (ev->capvals > UINT32_MAX / 2)
         return false;
     cap = ev->capvals * 2;
@@ -511,35 +509,12 @@ reserve_bytes(char **buf, size_t *cap, size_t len)
     return true;
 }
 
-/* Append a value, in element 'elem', to 'slot'; false when out of
- * memory. */
-static bool
-add_value(struct krt_event *ev, krt_u32 slot, unsigned kind,
-          const void *text, size_t len, unsigned flags, krt_u32 elem)
+bool
+krt_event_grow_buf(struct krt_event *ev, size_t len)
 {
-    struct krt_value *v;
-    krt_u32 i = ev->nvals;
-
-    if (!reserve_values(ev))
-        return false;
-    if ((flags & KRT_VF_ESCAPED) && !reserve_bytes(&ev->buf, &ev->bufcap, len))
-        return false;
-    v = &ev->vals[i];
-    v->text = text;
-    v->len = (krt_u32)len;
-    v->next = KRT_NONE;
-    v->kind = (unsigned char)kind;
-    v->flags = (unsigned char)flags;
-    v->elem = elem;
-    if (ev->head[slot] == KRT_NONE) {
-        ev->head[slot] = i;
-        ev->touched[ev->ntouched++] = slot;
-    } else
-        ev->vals[ev->tail[slot]].next = i;
-    ev->tail[slot] = i;
-    ev->nvals++;
-    return true;
+    return reserve_bytes(&ev->buf, &ev->bufcap, len);
 }
+
 
 /*
  * Start a new element of the nested field at 'slot', inside element
@@ -612,7 +587,7 @@ scalar(struct scan *s, unsigned kind, const unsigned char *text,
     s->leaves += leaf;
     settle(s->ev, s->obj_first, s->obj_count, leaf);
     if (slot != KRT_NONE
-        && !add_value(s->ev, slot, kind, text, len, flags, s->key_elem))
+        && !krt_event_add(s->ev, slot, kind, text, len, flags, s->key_elem))
         return fail_nomem(s);
     s->p = next;
     return STEP_AFTER;
@@ -1304,7 +1279,7 @@ open_container(struct scan *s, bool array)
         return fail(s, s->p, "nesting deeper than 1000 levels");
     flat |= s->depth > 0 && s->sc->frames[s->depth - 1].flat;
     if (!array && slot != KRT_NONE) {
-        if (!add_value(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0, s->key_elem))
+        if (!krt_event_add(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0, s->key_elem))
             return fail_nomem(s);
         s->obj_count++;
     }
@@ -1417,7 +1392,7 @@ walk_key(struct scan *s, krt_u32 *node, const char *key, size_t len)
             return true;
         slot = s->sc->nodes[*node].slot;
         if (slot != KRT_NONE) {
-            if (!add_value(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0,
+            if (!krt_event_add(s->ev, slot, KRT_V_OBJECT, s->p, 1, 0,
                            s->key_elem))
                 return false;
             s->obj_count++;
@@ -1511,7 +1486,7 @@ apply_fallbacks(struct krt_scanner *sc)
                                  || ev->vals[v].kind == KRT_V_OBJECT))
             v = ev->vals[v].next;
         if (v == KRT_NONE
-            && !add_value(ev, fb->slot, KRT_V_STRING, fb->text, fb->len, 0,
+            && !krt_event_add(ev, fb->slot, KRT_V_STRING, fb->text, fb->len, 0,
                           KRT_NONE))
             return false;
     }
